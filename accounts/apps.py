@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
+
+        from . import signals
+
+        user_logged_in.connect(signals.log_login, dispatch_uid="accounts.log_login")
+        user_logged_out.connect(signals.log_logout, dispatch_uid="accounts.log_logout")
+        user_login_failed.connect(
+            signals.log_login_failed, dispatch_uid="accounts.log_login_failed"
+        )

@@ -1,0 +1,246 @@
+import pghistory
+import pgtrigger
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+@pghistory.track()
+class Office(models.Model):
+    """A BP3MI unit (Balai Pelayanan Pelindungan Pekerja Migran Indonesia)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    province = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 1},
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self):
+        return self.name
+
+
+class AgencyType(models.TextChoices):
+    DINKES = "dinkes", _("Health office (Dinas Kesehatan)")
+    DINSOS = "dinsos", _("Social affairs office (Dinas Sosial)")
+    DISDUKCAPIL = "disdukcapil", _("Civil registration office (Disdukcapil)")
+    DISNAKERTRANS = "disnakertrans", _("Manpower office (Disnakertrans)")
+    HEALTH_FACILITY = "health_facility", _("Health facility (Puskesmas, RSUD, RSJ)")
+    UPTD_PPA = "uptd_ppa", _("Women and child protection unit (UPTD PPA)")
+    BPJS_KESEHATAN = "bpjs_kesehatan", _("BPJS Kesehatan")
+    BPJS_KETENAGAKERJAAN = "bpjs_ketenagakerjaan", _("BPJS Ketenagakerjaan")
+    OTHER = "other", _("Other")
+
+
+@pghistory.track()
+class Agency(models.Model):
+    """A local agency or facility that receives referrals (a Dinas, a Puskesmas, ...)."""
+
+    Type = AgencyType
+
+    name = models.CharField(_("name"), max_length=150)
+    type = models.CharField(_("type"), max_length=30, choices=AgencyType.choices)
+    regency = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("regency/city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 2},
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency", "name"], name="agency_unique_name_in_regency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=AgencyType.values),
+                name="agency_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+OFFICE_ROLES = [Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER, Role.AUDITOR]
+
+
+class PurnaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: BP3MI staff belong to an Office, agency officers to an Agency."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        validators=[UnicodeUsernameValidator()],
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("can use the admin site"),
+        default=False,
+        help_text=_("Only administrators manage users and reference data."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = PurnaUserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="user_role_valid",
+            ),
+            # Office staff belong to an office, agency officers to an agency,
+            # never both: visibility rules depend on it.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=OFFICE_ROLES, office__isnull=False, agency__isnull=True)
+                    | models.Q(role=Role.AGENCY_OFFICER, office__isnull=True, agency__isnull=False)
+                    | models.Q(role=Role.ADMIN, agency__isnull=True)
+                ),
+                name="user_organisation_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    @property
+    def organisation(self):
+        """The office or agency the user works for, if any."""
+        return self.agency if self.role == Role.AGENCY_OFFICER else self.office
+
+    @property
+    def is_office_staff(self):
+        return self.role in OFFICE_ROLES
+
+
+class AccessLog(models.Model):
+    """Append-only trace of who read, revealed, downloaded or logged in, and when.
+
+    Rows can be added, never changed or removed: the database refuses it.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        VIEW = "view", _("Viewed")
+        REVEAL = "reveal", _("Revealed")
+        DOWNLOAD = "download", _("Downloaded")
+        EXPORT = "export", _("Exported")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_logs",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=50, blank=True)
+    object_id = models.CharField(_("object id"), max_length=50, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="accesslog_object"),
+            models.Index(fields=["user", "at"], name="accesslog_user"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    @classmethod
+    def record(cls, request, action, *, obj=None, detail="", user=None, username=""):
+        """Write one entry for this request; `obj` names what was accessed."""
+        user = user or (request.user if request.user.is_authenticated else None)
+        return cls.objects.create(
+            user=user,
+            username=username or (user.get_username() if user else ""),
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            detail=detail[:255],
+            path=request.get_full_path()[:500],
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )

@@ -1,0 +1,39 @@
+"""The main menu: which sections each role sees."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every role
+    staff_only: bool = False
+
+    def visible_to(self, user) -> bool:
+        if self.staff_only and not user.is_staff:
+            return False
+        return self.roles is None or user.role in self.roles
+
+
+MENU = [
+    MenuItem(_("Home"), "home"),
+    MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
+]
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in MENU:
+        if not item.visible_to(user):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

