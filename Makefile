@@ -39,7 +39,7 @@ format: install
 
 # Needs GNU gettext (apt-get install gettext).
 messages: install
-	$(PY) manage.py makemessages --locale id --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py makemessages --locale id --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --locale id --ignore '.venv/*'
 
 db-stop:

