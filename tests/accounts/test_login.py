@@ -171,3 +171,15 @@ def test_non_staff_user_cannot_open_the_admin(client, coordinator_a):
     client.force_login(coordinator_a)
 
     assert client.get("/admin/login/").status_code == 403
+
+
+def test_the_interface_is_indonesian_and_switches_to_english(client, case_worker_a):
+    client.force_login(case_worker_a)
+    assert "Beranda" in client.get("/").content.decode()
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "Home" in page
+    assert "Beranda" not in page
