@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "django_htmx",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "template_partials",
     "regions",
     "accounts",
@@ -118,6 +121,13 @@ if env.bool("DATABASE_POOL", default=True):
     _database["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports, reports): the Django tasks API, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploaded documents: PDF, JPEG or PNG up to this size.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Accounts and login
 AUTH_USER_MODEL = "accounts.User"
