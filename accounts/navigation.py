@@ -22,8 +22,11 @@ class MenuItem:
         return self.roles is None or user.role in self.roles
 
 
+OFFICE_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER})
+
 MENU = [
     MenuItem(_("Home"), "home"),
+    MenuItem(_("Participants"), "participants:list", roles=OFFICE_READERS),
     MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
 ]
 

@@ -58,7 +58,9 @@ def country_choices():
 
 def validate_country_code(value):
     if value and value not in CODES:
-        raise ValidationError(_("%(value)s is not an ISO 3166 country code."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166 country code."), params={"value": value}
+        )
 
 
 def country_code_from_name(text: str) -> str | None:

@@ -18,7 +18,7 @@ from accounts.models import AgencyType, Role
 from . import nik as nik_rules
 from .countries import country_name, validate_country_code
 
-SIXTEEN_DIGITS = RegexValidator(r"^\d{16}$", _("Enter the 16 digits."))
+SIXTEEN_DIGITS = RegexValidator(r"^[0-9]{16}$", _("Enter the 16 digits."))
 
 
 class Sex(models.TextChoices):
@@ -118,12 +118,8 @@ class Participant(models.Model):
         _("registration number"), max_length=20, unique=True, editable=False
     )
     full_name = models.CharField(_("full name"), max_length=150)
-    nik = models.CharField(
-        _("NIK"), max_length=16, null=True, blank=True, validators=[SIXTEEN_DIGITS]
-    )
-    nik_missing_reason = models.CharField(
-        _("why there is no NIK"), max_length=200, blank=True
-    )
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[SIXTEEN_DIGITS])
+    nik_missing_reason = models.CharField(_("why there is no NIK"), max_length=200, blank=True)
     kk_number = models.CharField(
         _("family card (KK) number"), max_length=16, blank=True, validators=[SIXTEEN_DIGITS]
     )
@@ -220,19 +216,17 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
-                fields=["nik"], condition=Q(nik__isnull=False), name="participant_unique_nik"
+                fields=["nik"], condition=~Q(nik=""), name="participant_unique_nik"
             ),
             models.CheckConstraint(
-                condition=Q(nik__isnull=True) | Q(nik__regex=r"^\d{16}$"),
+                condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"),
                 name="participant_nik_16_digits",
             ),
             models.CheckConstraint(
                 condition=Q(dtsen_decile__isnull=True) | Q(dtsen_decile__range=(1, 10)),
                 name="participant_dtsen_decile_range",
             ),
-            models.CheckConstraint(
-                condition=Q(sex__in=Sex.values), name="participant_sex_valid"
-            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="participant_sex_valid"),
             models.CheckConstraint(
                 condition=Q(archived_at__isnull=True) | Q(archived_by__isnull=False),
                 name="participant_archive_has_author",
@@ -257,6 +251,11 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.registration_number:
+            self.registration_number = self.next_registration_number()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("participants:detail", args=[self.pk])
@@ -287,11 +286,6 @@ class Participant(models.Model):
             (serial,) = cursor.fetchone()
         return f"PMI-{year % 100:02d}-{serial:05d}"
 
-    def save(self, *args, **kwargs):
-        if not self.registration_number:
-            self.registration_number = self.next_registration_number()
-        super().save(*args, **kwargs)
-
 
 @pghistory.track(pghistory.InsertEvent("added"), pghistory.DeleteEvent("removed"))
 class ParticipantProblem(models.Model):
@@ -307,6 +301,9 @@ class ParticipantProblem(models.Model):
             )
         ]
         indexes = [models.Index(fields=["problem", "participant"], name="problem_participants")]
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.problem_id}"
 
 
 @pghistory.track()
@@ -378,7 +375,7 @@ class MigrationEpisode(models.Model):
         indexes = [models.Index(fields=["participant", "-arrival_date"], name="episode_latest")]
 
     def __str__(self):
-        return f"{self.destination_country_name} ({self.departure_date or '?'} - {self.arrival_date or '?'})"
+        return f"{self.destination_country_name} ({self.departure_date} - {self.arrival_date})"
 
     @property
     def destination_country_name(self):
@@ -417,9 +414,7 @@ class HouseholdMember(models.Model):
     )
     relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
     full_name = models.CharField(_("full name"), max_length=150)
-    nik = models.CharField(
-        _("NIK"), max_length=16, null=True, blank=True, validators=[SIXTEEN_DIGITS]
-    )
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[SIXTEEN_DIGITS])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     school_status = models.CharField(
@@ -432,7 +427,7 @@ class HouseholdMember(models.Model):
         verbose_name_plural = _("household members")
         constraints = [
             models.CheckConstraint(
-                condition=Q(nik__isnull=True) | Q(nik__regex=r"^\d{16}$"),
+                condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"),
                 name="household_nik_16_digits",
             ),
         ]
@@ -549,9 +544,7 @@ class Consent(models.Model):
                 condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=models.F("given_at")),
                 name="consent_withdrawn_after_given",
             ),
-            models.CheckConstraint(
-                condition=~Q(purposes=[]), name="consent_has_a_purpose"
-            ),
+            models.CheckConstraint(condition=~Q(purposes=[]), name="consent_has_a_purpose"),
         ]
 
     def __str__(self):
@@ -622,4 +615,3 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("participants:document", args=[self.participant_id, self.pk])
-

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 SEPARATORS = re.compile(r"[\s.]")
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def normalise(raw: str) -> str:
 def parse(raw: str, *, today: datetime.date | None = None) -> Nik:
     """Check the rules and read the NIK; raise ValidationError saying which part is wrong."""
     number = normalise(raw)
-    if not number.isdigit():
+    # Only 0-9: str.isdigit() would also let other scripts' digits through.
+    if not ASCII_DIGITS.fullmatch(number):
         raise ValidationError(_("A NIK has digits only."), code="nik_not_digits")
     if len(number) != 16:
         raise ValidationError(
@@ -68,21 +70,31 @@ def parse(raw: str, *, today: datetime.date | None = None) -> Nik:
             params={"value": number[8:10]},
         )
     today = today or timezone.localdate()
-    century = 2000 if 2000 + year <= today.year else 1900
-    try:
-        birth_date = datetime.date(century + year, month, day)
-    except ValueError:
+    birth_date = _birth_date(day, month, year, today)
+    if birth_date is None:
         raise ValidationError(
             _("Digits 7-12 of the NIK are not a real date of birth (%(value)s)."),
             code="nik_date",
             params={"value": number[6:12]},
-        ) from None
+        )
     if number[12:] == "0000":
         raise ValidationError(
             _("The last 4 digits of the NIK (the serial number) cannot be 0000."),
             code="nik_serial",
         )
     return Nik(number=number, birth_date=birth_date, sex=sex)
+
+
+def _birth_date(day, month, year, today):
+    """The NIK keeps two digits of the year: the latest century not in the future."""
+    for century in (2000, 1900):
+        try:
+            candidate = datetime.date(century + year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    return None
 
 
 def warnings_for(nik: Nik, *, birth_date=None, sex=None, known_district=True) -> list[str]:

@@ -1,0 +1,89 @@
+"""Writes that span several models."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AccessLog
+
+from .models import Consent, Document, Participant
+
+
+@transaction.atomic
+def register_participant(*, participant_form, episode_form, office, by) -> Participant:
+    """Save a new participant with their latest migration episode."""
+    participant = participant_form.save(commit=False)
+    participant.office = office
+    participant.created_by = by
+    participant.save()
+    participant_form.save_m2m()
+    episode = episode_form.save(commit=False)
+    episode.participant = participant
+    episode.save()
+    return participant
+
+
+@transaction.atomic
+def update_participant(*, participant_form, episode_form) -> Participant:
+    participant = participant_form.save()
+    episode = episode_form.save(commit=False)
+    episode.participant = participant
+    episode.save()
+    return participant
+
+
+@transaction.atomic
+def archive_participant(*, participant, by, reason) -> None:
+    participant.archived_at = timezone.now()
+    participant.archived_by = by
+    participant.archive_reason = reason
+    participant.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+
+
+@transaction.atomic
+def restore_participant(*, participant) -> None:
+    participant.archived_at = None
+    participant.archived_by = None
+    participant.archive_reason = ""
+    participant.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+
+
+def add_document(*, participant, uploaded, type, description="", content_type, by) -> Document:
+    return Document.objects.create(
+        participant=participant,
+        type=type,
+        description=description,
+        file=uploaded,
+        original_name=uploaded.name[:200],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=by,
+    )
+
+
+@transaction.atomic
+def record_consent(*, participant, consent_form, by) -> Consent:
+    """Save a consent or refusal, with its signed evidence when one is uploaded."""
+    consent = consent_form.save(commit=False)
+    consent.participant = participant
+    consent.recorded_by = by
+    uploaded = consent_form.cleaned_data.get("evidence_file")
+    if uploaded:
+        consent.evidence = add_document(
+            participant=participant,
+            uploaded=uploaded,
+            type=(
+                Document.Type.REFUSAL_STATEMENT
+                if consent.decision == Consent.Decision.REFUSED
+                else Document.Type.CONSENT_FORM
+            ),
+            content_type=consent_form.evidence_content_type,
+            by=by,
+        )
+    consent.save()
+    return consent
+
+
+def reveal_nik(request, *, participant) -> str:
+    """The whole NIK, with a trace of who saw it."""
+    AccessLog.record(request, AccessLog.Action.REVEAL, obj=participant, detail="nik")
+    return participant.nik

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+urlpatterns = [
+    path("", views.participant_list, name="list"),
+    path("new/", views.participant_new, name="new"),
+    path("<int:pk>/", views.participant_detail, name="detail"),
+    path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("<int:pk>/nik/", views.participant_reveal_nik, name="reveal_nik"),
+    path("<int:pk>/archive/", views.participant_archive, name="archive"),
+    path("<int:pk>/restore/", views.participant_restore, name="restore"),
+    path("<int:pk>/household/new/", views.household_new, name="household_new"),
+    path("<int:pk>/household/<int:member_pk>/", views.household_edit, name="household_edit"),
+    path("<int:pk>/episodes/new/", views.episode_new, name="episode_new"),
+    path("<int:pk>/episodes/<int:episode_pk>/", views.episode_edit, name="episode_edit"),
+    path("<int:pk>/consents/new/", views.consent_new, name="consent_new"),
+    path(
+        "<int:pk>/consents/<int:consent_pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
+    path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+]

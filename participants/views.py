@@ -1,0 +1,287 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AccessLog
+
+from . import access, services
+from .filters import ParticipantFilter
+from .forms import (
+    ArchiveForm,
+    ConsentForm,
+    DocumentForm,
+    HouseholdMemberForm,
+    MigrationEpisodeForm,
+    ParticipantForm,
+    WithdrawConsentForm,
+)
+from .models import (
+    Consent,
+    ConsentPurpose,
+    MigrationEpisode,
+    Participant,
+    consent_summary,
+)
+
+PAGE_SIZE = 25
+
+
+def participant_list(request):
+    access.require_reader(request.user)
+    latest_episode = MigrationEpisode.objects.filter(participant=OuterRef("pk")).order_by(
+        "-arrival_date", "-id"
+    )
+    participants = (
+        Participant.objects.visible_to(request.user)
+        .select_related("village__parent")
+        .annotate(latest_country=Subquery(latest_episode.values("destination_country")[:1]))
+        .order_by("-created_at", "-id")
+    )
+    filterset = ParticipantFilter(request.GET or None, queryset=participants, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_edit": access.can_edit(request.user),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "participants/list.html#results", ctx)
+    return render(request, "participants/list.html", ctx)
+
+
+def participant_new(request):
+    access.require_editor(request.user)
+    participant_form = ParticipantForm(request.POST or None, user=request.user)
+    episode_form = MigrationEpisodeForm(request.POST or None)
+    if request.method == "POST" and participant_form.is_valid() & episode_form.is_valid():
+        participant = services.register_participant(
+            participant_form=participant_form,
+            episode_form=episode_form,
+            office=request.user.office,
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("%(name)s is registered as %(number)s.")
+            % {"name": participant.full_name, "number": participant.registration_number},
+        )
+        return redirect(participant)
+    ctx = {"form": participant_form, "episode_form": episode_form, "participant": None}
+    return render(request, "participants/form.html", ctx)
+
+
+def participant_detail(request, pk):
+    participant = access.get_participant_for(request.user, pk)
+    participant = (
+        Participant.objects.select_related(
+            "village__parent__parent__parent", "office", "created_by", "archived_by"
+        )
+        .prefetch_related(
+            "problems",
+            Prefetch(
+                "episodes",
+                queryset=MigrationEpisode.objects.order_by("-arrival_date", "-id"),
+            ),
+            "household",
+            Prefetch("consents", queryset=Consent.objects.select_related("evidence")),
+            "documents",
+        )
+        .get(pk=participant.pk)
+    )
+    AccessLog.record(request, AccessLog.Action.VIEW, obj=participant)
+    summary = consent_summary(participant.consents.all())
+    ctx = {
+        "participant": participant,
+        "episodes": participant.episodes.all(),
+        "consent_rows": [(label, summary[value]) for value, label in ConsentPurpose.choices],
+        "can_edit": access.can_edit(request.user),
+        "can_read_narrative": access.can_read_narrative(request.user),
+        "can_reveal_nik": access.can_reveal_nik(request.user),
+        "can_archive": access.can_archive(request.user),
+        "archive_form": ArchiveForm(),
+    }
+    return render(request, "participants/detail.html", ctx)
+
+
+def participant_edit(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    episode = participant.episodes.order_by("-arrival_date", "-id").first()
+    participant_form = ParticipantForm(
+        request.POST or None, instance=participant, user=request.user
+    )
+    episode_form = MigrationEpisodeForm(request.POST or None, instance=episode)
+    if request.method == "POST" and participant_form.is_valid() & episode_form.is_valid():
+        services.update_participant(participant_form=participant_form, episode_form=episode_form)
+        messages.success(request, _("The record is saved."))
+        return redirect(participant)
+    ctx = {"form": participant_form, "episode_form": episode_form, "participant": participant}
+    return render(request, "participants/form.html", ctx)
+
+
+@require_POST
+def participant_reveal_nik(request, pk):
+    participant = access.get_participant_for(request.user, pk)
+    if not access.can_reveal_nik(request.user) or not participant.nik:
+        raise Http404
+    ctx = {"participant": participant, "nik": services.reveal_nik(request, participant=participant)}
+    if request.htmx:
+        return render(request, "participants/detail.html#nik", ctx)
+    return render(request, "participants/nik_revealed.html", ctx)
+
+
+@require_POST
+def participant_archive(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    if not access.can_archive(request.user):
+        raise PermissionDenied
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to archive the record."))
+        return redirect(participant)
+    services.archive_participant(
+        participant=participant, by=request.user, reason=form.cleaned_data["archive_reason"]
+    )
+    messages.success(request, _("The record is archived. It stays in history and reports."))
+    return redirect(participant)
+
+
+@require_POST
+def participant_restore(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    if not access.can_archive(request.user):
+        raise PermissionDenied
+    services.restore_participant(participant=participant)
+    messages.success(request, _("The record is active again."))
+    return redirect(participant)
+
+
+def _child_form_view(request, participant, form_class, title, *, instance=None, save):
+    """A small form that adds to or changes one part of a participant's record."""
+    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        save(form)
+        messages.success(request, _("Saved."))
+        return redirect(participant)
+    ctx = {"participant": participant, "form": form, "title": title}
+    return render(request, "participants/part_form.html", ctx)
+
+
+def _add_to(participant):
+    def save(form):
+        part = form.save(commit=False)
+        part.participant = participant
+        part.save()
+
+    return save
+
+
+def household_new(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    return _child_form_view(
+        request,
+        participant,
+        HouseholdMemberForm,
+        _("Add a family member"),
+        save=_add_to(participant),
+    )
+
+
+def household_edit(request, pk, member_pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    member = get_object_or_404(participant.household, pk=member_pk)
+    return _child_form_view(
+        request,
+        participant,
+        HouseholdMemberForm,
+        _("Family member"),
+        instance=member,
+        save=lambda form: form.save(),
+    )
+
+
+def episode_new(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    return _child_form_view(
+        request,
+        participant,
+        MigrationEpisodeForm,
+        _("Add a period abroad"),
+        save=_add_to(participant),
+    )
+
+
+def episode_edit(request, pk, episode_pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    episode = get_object_or_404(participant.episodes, pk=episode_pk)
+    return _child_form_view(
+        request,
+        participant,
+        MigrationEpisodeForm,
+        _("Period abroad"),
+        instance=episode,
+        save=lambda form: form.save(),
+    )
+
+
+def consent_new(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    return _child_form_view(
+        request,
+        participant,
+        ConsentForm,
+        _("Record consent"),
+        save=lambda form: services.record_consent(
+            participant=participant, consent_form=form, by=request.user
+        ),
+    )
+
+
+def consent_withdraw(request, pk, consent_pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    consent = get_object_or_404(participant.consents, pk=consent_pk, withdrawn_at__isnull=True)
+    form = WithdrawConsentForm(request.POST or None, consent=consent)
+    if request.method == "POST" and form.is_valid():
+        consent.withdrawn_at = form.cleaned_data["withdrawn_at"]
+        consent.save(update_fields=["withdrawn_at"])
+        messages.success(request, _("The consent is withdrawn from that date."))
+        return redirect(participant)
+    ctx = {"participant": participant, "form": form, "title": _("Withdraw consent")}
+    return render(request, "participants/part_form.html", ctx)
+
+
+def document_upload(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    return _child_form_view(
+        request,
+        participant,
+        DocumentForm,
+        _("Upload a document"),
+        save=lambda form: services.add_document(
+            participant=participant,
+            uploaded=form.cleaned_data["file"],
+            type=form.cleaned_data["type"],
+            description=form.cleaned_data["description"],
+            content_type=form.content_type,
+            by=request.user,
+        ),
+    )
+
+
+def document_download(request, pk, document_pk):
+    participant = access.get_participant_for(request.user, pk)
+    document = get_object_or_404(participant.documents, pk=document_pk)
+    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=document)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )

@@ -1,0 +1,91 @@
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Region
+
+CHAIN = [
+    ("province", Region.Level.PROVINCE, _("Province")),
+    ("regency", Region.Level.REGENCY, _("Regency/city")),
+    ("district", Region.Level.DISTRICT, _("District")),
+    ("village", Region.Level.VILLAGE, _("Village")),
+]
+
+
+class RegionSelect(forms.Select):
+    """A select that asks the server for the narrowed chain when it changes (htmx)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "hx-get": reverse("regions:chain"),
+                "hx-target": "closest .region-chain",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest .region-chain",
+                "hx-trigger": "change",
+                **(attrs or {}),
+            }
+        )
+
+
+class RegionChainMixin:
+    """Province -> regency -> district -> village selects that narrow each other.
+
+    Only `village` is a model field; the other three exist to narrow it. A
+    lower choice that does not belong to the higher one is dropped, so a
+    changed province clears the regency, district and village below it.
+    """
+
+    region_required = True
+
+    def setup_region_chain(self, village=None):
+        data = self.data if self.is_bound else {}
+        prefix = self.add_prefix
+        selected = {}
+        if self.is_bound:
+            for name, _level, _label in CHAIN:
+                selected[name] = (data.get(prefix(name)) or "").strip()
+        elif village is not None:
+            parts = village.code.split(".")
+            for depth, (name, _level, _label) in enumerate(CHAIN):
+                selected[name] = ".".join(parts[: depth + 1])
+        # Keep a choice only when it lies under the one above it.
+        parent = ""
+        for name, level, _label in CHAIN:
+            code = selected.get(name, "")
+            if level != Region.Level.PROVINCE and not (parent and code.startswith(parent + ".")):
+                code = ""
+            selected[name] = code
+            parent = code
+
+        parent_code = None
+        for name, level, label in CHAIN:
+            if level == Region.Level.PROVINCE:
+                queryset = Region.objects.provinces()
+            elif parent_code:
+                queryset = Region.objects.filter(parent_id=parent_code, level=level)
+            else:
+                queryset = Region.objects.none()
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=queryset.order_by("name"),
+                label=label,
+                required=self.region_required,
+                widget=RegionSelect(),
+                initial=selected[name] or None,
+            )
+            parent_code = selected[name] or None
+        self.region_selection = selected
+
+    @property
+    def region_fields(self):
+        return [self[name] for name, _level, _label in CHAIN]
+
+
+class RegionChainForm(RegionChainMixin, forms.Form):
+    """The chain on its own, re-rendered as a person picks each level."""
+
+    region_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_region_chain()
