@@ -66,3 +66,42 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def valid_nik(birth_date, sex, serial, district="360333"):
+    """A NIK that passes the rules, for the given person."""
+    day = birth_date.day + (40 if sex == "F" else 0)
+    return f"{district}{day:02d}{birth_date:%m%y}{serial:04d}"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A returnee of office A's province, living in Mekar Baru, with one period abroad."""
+
+    class Meta:
+        model = "participants.Participant"
+        skip_postgeneration_save = True
+
+    office = factory.SubFactory(OfficeFactory)
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "F"
+    birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=55)
+    nik = factory.LazyAttributeSequence(lambda o, n: valid_nik(o.birth_date, o.sex, n + 1))
+    village = factory.LazyFunction(
+        lambda: banten_regions() and Region.objects.get(code="36.03.33.2001")
+    )
+    created_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.CASE_WORKER, office=o.office)
+    )
+
+    @factory.post_generation
+    def episode(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from participants.models import MigrationEpisode
+
+            MigrationEpisode.objects.create(
+                participant=obj,
+                destination_country=kwargs.get("destination_country", "MY"),
+                occupation="Asisten rumah tangga",
+                sector="informal",
+                return_type=kwargs.get("return_type", "problem"),
+            )
