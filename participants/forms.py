@@ -41,6 +41,15 @@ def not_in_future(value):
 class NikFieldMixin:
     """Clean `nik` with the NIK rules: each broken rule is an error saying which part."""
 
+    def prepare_nik_field(self):
+        # People type the groups with spaces or dots: accept the longer text, keep 16 digits.
+        field = self.fields["nik"]
+        field.max_length = 24
+        field.validators = []
+        field.widget.attrs.update(
+            {"maxlength": "24", "inputmode": "numeric", "autocomplete": "off"}
+        )
+
     def clean_nik(self):
         raw = self.cleaned_data.get("nik") or ""
         if not raw.strip():
@@ -100,9 +109,8 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
         self.user = user
         self.parsed_nik = None
         self.warnings = []
-        self.fields["nik"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "placeholder": "3603xxxxxxxxxxxx"}
-        )
+        self.prepare_nik_field()
+        self.fields["nik"].widget.attrs["placeholder"] = "3603xxxxxxxxxxxx"
         self.fields["nik"].help_text = _(
             "16 digits from the KTP or KK. Leave empty if the returnee has none: "
             "the record is then flagged for a Disdukcapil referral."
@@ -162,24 +170,15 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
     def _warnings(self, cleaned):
         found = []
         if self.parsed_nik is not None:
-            known = Region.objects.filter(code=self.parsed_nik.district_code).exists()
             found += nik_rules.warnings_for(
                 self.parsed_nik,
                 birth_date=cleaned.get("birth_date"),
                 sex=cleaned.get("sex"),
-                known_district=known,
+                known_district=self._is_known_district(self.parsed_nik.district_code),
             )
         name, birth_date = cleaned.get("full_name"), cleaned.get("birth_date")
         if name and birth_date:
-            similar = (
-                Participant.objects.visible_to(self.user)
-                .filter(birth_date=birth_date)
-                .exclude(pk=self.instance.pk)
-                .annotate(similarity=TrigramSimilarity("full_name", name))
-                .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
-                .order_by("-similarity")
-                .first()
-            )
+            similar = self._similar_participant(name, birth_date)
             if similar is not None:
                 found.append(
                     format_html(
@@ -191,6 +190,24 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
                     )
                 )
         return found
+
+    # The two look-ups below are methods so that the import can answer them for
+    # all its rows at once instead of with two queries per row.
+
+    def _is_known_district(self, code):
+        return Region.objects.filter(code=code).exists()
+
+    def _similar_participant(self, name, birth_date):
+        """The visible participant born that day whose name is most like `name`, if any."""
+        return (
+            Participant.objects.visible_to(self.user)
+            .filter(birth_date=birth_date)
+            .exclude(pk=self.instance.pk)
+            .annotate(similarity=TrigramSimilarity("full_name", name))
+            .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
+            .order_by("-similarity")
+            .first()
+        )
 
 
 class MigrationEpisodeForm(forms.ModelForm):
@@ -245,7 +262,7 @@ class HouseholdMemberForm(NikFieldMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.prepare_nik_field()
         self.fields["birth_date"].validators.append(not_in_future)
 
 

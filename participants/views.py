@@ -50,6 +50,7 @@ def participant_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
+        "filters_used": any(value for key, value in query.items() if key != "q"),
         "can_edit": access.can_edit(request.user),
     }
     if request.htmx and not request.htmx.boosted:

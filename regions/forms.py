@@ -1,5 +1,4 @@
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Region
@@ -10,22 +9,6 @@ CHAIN = [
     ("district", Region.Level.DISTRICT, _("District")),
     ("village", Region.Level.VILLAGE, _("Village")),
 ]
-
-
-class RegionSelect(forms.Select):
-    """A select that asks the server for the narrowed chain when it changes (htmx)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={
-                "hx-get": reverse("regions:chain"),
-                "hx-target": "closest .region-chain",
-                "hx-swap": "outerHTML",
-                "hx-include": "closest .region-chain",
-                "hx-trigger": "change",
-                **(attrs or {}),
-            }
-        )
 
 
 class RegionChainMixin:
@@ -70,7 +53,6 @@ class RegionChainMixin:
                 queryset=queryset.order_by("name"),
                 label=label,
                 required=self.region_required,
-                widget=RegionSelect(),
                 initial=selected[name] or None,
             )
             parent_code = selected[name] or None

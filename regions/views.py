@@ -8,4 +8,4 @@ from .forms import RegionChainForm
 def chain(request):
     """The province -> village selects, narrowed to what has been picked so far."""
     form = RegionChainForm(data=request.GET)
-    return render(request, "regions/chain.html", {"form": form})
+    return render(request, "regions/chain.html#fields", {"form": form})
