@@ -18,7 +18,10 @@ def banten_regions():
     banten = region("36", "Banten")
     tangerang = region("36.03", "Kabupaten Tangerang", banten)
     mekar_baru = region("36.03.33", "Mekar Baru", tangerang)
-    region("36.03.33.2001", "Mekar Baru", mekar_baru)
+    villages = ["Mekar Baru", "Kedaung", "Cijeruk", "Waliwis", "Klutuk", "Jenggot"]
+    villages += ["Kosambi Dalam", "Gandaria"]
+    for number, name in enumerate(villages, start=2001):
+        region(f"36.03.33.{number}", name, mekar_baru)
     jawa_barat = region("32", "Jawa Barat")
     region("32.01", "Kabupaten Bogor", jawa_barat)
     return {"province": banten, "regency": tangerang, "district": mekar_baru}

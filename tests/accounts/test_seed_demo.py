@@ -69,3 +69,26 @@ def test_seed_demo_refuses_to_run_in_production(regions, settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", stdout=io.StringIO())
     assert not User.objects.exists()
+
+
+def test_seed_demo_registers_the_twenty_mekar_baru_returnees_once(regions):
+    from participants import nik
+    from participants.models import Participant
+
+    seed_demo()
+    seed_demo()
+
+    participants = Participant.objects.all()
+    assert participants.count() == 20
+    with_nik = [p for p in participants if p.nik]
+    assert all(p.nik.startswith("360333") for p in with_nik)
+    for participant in with_nik:
+        parsed = nik.parse(participant.nik)
+        assert (parsed.birth_date, parsed.sex) == (participant.birth_date, participant.sex)
+    assert 0 < participants.filter(nik="").count() < 20
+    assert all(p.village_id.startswith("36.03.33.") for p in participants)
+    problems = set(participants.values_list("problems__code", flat=True))
+    assert {"physical_abuse", "sexual_violence", "work_accident", "legal_problems"} <= problems
+    assert {"unpaid_wages", "physical_illness", "mental_illness"} <= problems
+    assert all(p.consents.exists() and p.episodes.exists() for p in participants)
+    assert participants.filter(household__isnull=False).distinct().count() >= 5
