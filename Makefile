@@ -22,8 +22,11 @@ setup: install
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo
 
+# The background worker (imports, reports) runs beside the web server and stops with it.
 run: setup
-	@echo "Purna: http://$(HOST):$(PORT)/"
+	@echo "Purna: http://$(HOST):$(PORT)/ (background worker started)"
+	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
