@@ -24,8 +24,8 @@ def sniff(uploaded) -> tuple[str, str] | None:
     return None
 
 
-def validate_upload(uploaded) -> str:
-    """Return the content type of an acceptable upload; raise ValidationError otherwise."""
+def validate_upload(uploaded) -> tuple[str, str]:
+    """(content type, extension) of an acceptable upload; raise ValidationError otherwise."""
     limit = settings.DOCUMENT_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(
@@ -41,4 +41,10 @@ def validate_upload(uploaded) -> str:
             _("Only PDF, JPEG or PNG files can be uploaded; this file is none of them."),
             code="file_type",
         )
-    return sniffed[0]
+    return sniffed
+
+
+def download_name(original_name: str, extension: str) -> str:
+    """The uploaded name with the extension of what the file really is."""
+    stem = original_name.rsplit(".", 1)[0] if "." in original_name else original_name
+    return (stem or "dokumen")[:190] + extension

@@ -130,7 +130,9 @@ class ParticipantFilter(django_filters.FilterSet):
         return search_participants(queryset, value)
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(village_id__startswith=value.code + ".")
+        if value.level == Region.Level.DISTRICT:
+            return queryset.filter(village__parent=value)
+        return queryset.filter(village__parent__parent=value)
 
     def filter_problem(self, queryset, name, value):
         return queryset.filter(

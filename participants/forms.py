@@ -278,7 +278,7 @@ class DocumentForm(forms.ModelForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.content_type = validate_upload(uploaded)
+        self.content_type, self.extension = validate_upload(uploaded)
         return uploaded
 
 
@@ -305,12 +305,12 @@ class ConsentForm(forms.ModelForm):
         self.fields["given_at"].validators.append(not_in_future)
         self.fields["given_at"].initial = timezone.localdate
         self.fields["evidence_file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
-        self.evidence_content_type = None
+        self.evidence_content_type = self.evidence_extension = None
 
     def clean_evidence_file(self):
         uploaded = self.cleaned_data.get("evidence_file")
         if uploaded:
-            self.evidence_content_type = validate_upload(uploaded)
+            self.evidence_content_type, self.evidence_extension = validate_upload(uploaded)
         return uploaded
 
     def clean(self):

@@ -265,6 +265,10 @@ class Participant(models.Model):
         return nik_rules.mask(self.nik)
 
     @property
+    def kk_masked(self):
+        return nik_rules.mask(self.kk_number)
+
+    @property
     def has_nik(self):
         return bool(self.nik)
 
@@ -280,11 +284,19 @@ class Participant(models.Model):
     @staticmethod
     def next_registration_number(year=None):
         """`PMI-25-00042`: year and a number from a database sequence, easy to read aloud."""
+        return Participant.next_registration_numbers(1, year=year)[0]
+
+    @staticmethod
+    def next_registration_numbers(count, year=None):
+        """`count` registration numbers from one query, in sequence order (bulk imports)."""
         year = year or timezone.localdate().year
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval('participant_registration_seq')")
-            (serial,) = cursor.fetchone()
-        return f"PMI-{year % 100:02d}-{serial:05d}"
+            cursor.execute(
+                "SELECT nextval('participant_registration_seq') FROM generate_series(1, %s)",
+                [count],
+            )
+            serials = sorted(serial for (serial,) in cursor.fetchall())
+        return [f"PMI-{year % 100:02d}-{serial:05d}" for serial in serials]
 
 
 @pghistory.track(pghistory.InsertEvent("added"), pghistory.DeleteEvent("removed"))
@@ -556,13 +568,16 @@ class Consent(models.Model):
 
 
 def consent_summary(consents):
-    """purpose -> "given" | "refused" | None, from the consents in force (latest wins)."""
+    """purpose -> "given" | "refused" | "withdrawn" | None (never asked).
+
+    The latest consent that names a purpose decides it; a withdrawn one leaves
+    the purpose withdrawn, not consented by an older record.
+    """
     summary = dict.fromkeys(ConsentPurpose.values)
     for consent in sorted(consents, key=lambda c: (c.given_at, c.recorded_at)):
-        if not consent.is_in_force:
-            continue
+        state = consent.decision if consent.is_in_force else "withdrawn"
         for purpose in consent.purposes:
-            summary[purpose] = consent.decision
+            summary[purpose] = state
     return summary
 
 
@@ -615,3 +630,95 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("participants:document", args=[self.participant_id, self.pk])
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Import jobs of the user's office, for the roles that may register participants."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role in (Role.COORDINATOR, Role.CASE_WORKER):
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
+def import_path(job, filename):
+    # Random names, as for documents; the extension only helps whoever reads the folder.
+    extension = ".csv" if filename.lower().endswith(".csv") else ".xlsx"
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet of participants: checked, previewed, then written at once."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking")
+        VALIDATED = "validated", _("Checked")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.COMMITTING})
+
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=import_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(_("language"), max_length=10, default="id")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    issues = models.JSONField(_("problems found"), default=list, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    imported_count = models.PositiveIntegerField(_("participants imported"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant import")
+        verbose_name_plural = _("participant imports")
+        indexes = [models.Index(fields=["office", "-created_at"], name="import_job_office_recent")]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("participants:import_job", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def can_commit(self):
+        return self.status == self.Status.VALIDATED and not self.error_rows and self.total_rows > 0
+
+    @property
+    def percent(self):
+        return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

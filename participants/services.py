@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import AccessLog
 
+from .documents import download_name
 from .models import Consent, Document, Participant
 
 
@@ -47,13 +48,15 @@ def restore_participant(*, participant) -> None:
     participant.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
 
 
-def add_document(*, participant, uploaded, type, description="", content_type, by) -> Document:
+def add_document(
+    *, participant, uploaded, type, description="", content_type, extension, by
+) -> Document:
     return Document.objects.create(
         participant=participant,
         type=type,
         description=description,
         file=uploaded,
-        original_name=uploaded.name[:200],
+        original_name=download_name(uploaded.name, extension),
         content_type=content_type,
         size=uploaded.size,
         uploaded_by=by,
@@ -77,13 +80,13 @@ def record_consent(*, participant, consent_form, by) -> Consent:
                 else Document.Type.CONSENT_FORM
             ),
             content_type=consent_form.evidence_content_type,
+            extension=consent_form.evidence_extension,
             by=by,
         )
     consent.save()
     return consent
 
 
-def reveal_nik(request, *, participant) -> str:
-    """The whole NIK, with a trace of who saw it."""
-    AccessLog.record(request, AccessLog.Action.REVEAL, obj=participant, detail="nik")
-    return participant.nik
+def reveal_identity_numbers(request, *, participant, reason="nik") -> None:
+    """Leave a trace that this user saw the whole NIK and KK number."""
+    AccessLog.record(request, AccessLog.Action.REVEAL, obj=participant, detail=reason)

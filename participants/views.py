@@ -119,6 +119,9 @@ def participant_edit(request, pk):
         request.POST or None, instance=participant, user=request.user
     )
     episode_form = MigrationEpisodeForm(request.POST or None, instance=episode)
+    if request.method == "GET":
+        # The form shows the whole NIK and KK number to edit them.
+        services.reveal_identity_numbers(request, participant=participant, reason="edit form")
     if request.method == "POST" and participant_form.is_valid() & episode_form.is_valid():
         services.update_participant(participant_form=participant_form, episode_form=episode_form)
         messages.success(request, _("The record is saved."))
@@ -130,11 +133,12 @@ def participant_edit(request, pk):
 @require_POST
 def participant_reveal_nik(request, pk):
     participant = access.get_participant_for(request.user, pk)
-    if not access.can_reveal_nik(request.user) or not participant.nik:
+    if not access.can_reveal_nik(request.user) or not (participant.nik or participant.kk_number):
         raise Http404
-    ctx = {"participant": participant, "nik": services.reveal_nik(request, participant=participant)}
+    services.reveal_identity_numbers(request, participant=participant)
+    ctx = {"participant": participant, "revealed": True}
     if request.htmx:
-        return render(request, "participants/detail.html#nik", ctx)
+        return render(request, "participants/detail.html#numbers", ctx)
     return render(request, "participants/nik_revealed.html", ctx)
 
 
@@ -271,6 +275,7 @@ def document_upload(request, pk):
             type=form.cleaned_data["type"],
             description=form.cleaned_data["description"],
             content_type=form.content_type,
+            extension=form.extension,
             by=request.user,
         ),
     )
