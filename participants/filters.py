@@ -1,15 +1,15 @@
 import django_filters
 from django import forms
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Greatest
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
 from . import nik as nik_rules
-from .countries import country_choices
+from .countries import country_name
 from .models import MigrationEpisode, Participant, ParticipantProblem, Problem, Sex
 
 AGE_BANDS = {
@@ -35,6 +35,19 @@ def _years_ago(today, years):
         return today.replace(year=today.year - years, day=28)
 
 
+def recorded_country_choices():
+    """The countries somebody returned from, not all 249: a short list to pick from."""
+    codes = cache.get("participants:recorded_countries")
+    if codes is None:
+        codes = sorted(
+            MigrationEpisode.objects.order_by()
+            .values_list("destination_country", flat=True)
+            .distinct()
+        )
+        cache.set("participants:recorded_countries", codes, timeout=300)
+    return sorted(((code, country_name(code)) for code in codes), key=lambda choice: choice[1])
+
+
 def search_participants(queryset, text):
     """By exact NIK, by registration number, or by a name that may be misspelt."""
     text = (text or "").strip()
@@ -45,17 +58,12 @@ def search_participants(queryset, text):
         return queryset.filter(nik=digits)
     if text.upper().startswith("PMI-"):
         return queryset.filter(registration_number__iexact=text)
-    # Both operators use the trigram index; word similarity finds one name among several.
+    # Word similarity (`%>`, served by the trigram index) finds a misspelt name, and one
+    # name among several, without matching every namesake of a common first name.
     return (
-        queryset.filter(
-            Q(full_name__trigram_similar=text) | Q(full_name__trigram_word_similar=text)
-        )
-        .annotate(
-            match=Greatest(
-                TrigramSimilarity("full_name", text), TrigramWordSimilarity(text, "full_name")
-            )
-        )
-        .order_by("-match", "full_name")
+        queryset.filter(full_name__trigram_word_similar=text)
+        .annotate(match=TrigramWordSimilarity(text, "full_name"))
+        .order_by("-match", "full_name", "pk")
     )
 
 
@@ -77,7 +85,7 @@ class ParticipantFilter(django_filters.FilterSet):
         label=_("Age"), choices=AGE_BAND_CHOICES, method="filter_age_band"
     )
     destination_country = django_filters.ChoiceFilter(
-        label=_("Destination country"), choices=country_choices, method="filter_episode"
+        label=_("Destination country"), choices=recorded_country_choices, method="filter_episode"
     )
     return_type = django_filters.ChoiceFilter(
         label=_("Return type"),

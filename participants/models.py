@@ -236,15 +236,10 @@ class Participant(models.Model):
             GinIndex(
                 name="participant_name_trgm", fields=["full_name"], opclasses=["gin_trgm_ops"]
             ),
-            # Region filters select villages by code prefix (`36.03.33.%`).
-            models.Index(
-                name="participant_village_prefix",
-                fields=["village"],
-                opclasses=["varchar_pattern_ops"],
-            ),
+            # The list's default order: newest first within the office.
             models.Index(
                 name="participant_office_active",
-                fields=["office", "-created_at"],
+                fields=["office", "-created_at", "-id"],
                 condition=Q(archived_at__isnull=True),
             ),
         ]

@@ -4,6 +4,7 @@ Office A is the one under test; office B's case worker is the outsider.
 """
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Agency, Role
 from tests.factories import AgencyFactory, OfficeFactory, UserFactory, banten_regions
@@ -13,6 +14,12 @@ from tests.factories import AgencyFactory, OfficeFactory, UserFactory, banten_re
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; the tests of hashing itself use it explicitly.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test starts cold, so query counts do not depend on the tests before it.
+    cache.clear()
 
 
 @pytest.fixture
