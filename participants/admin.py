@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Problem
+from .models import ImportJob, Problem
 
 
 @admin.register(Problem)
@@ -15,4 +15,32 @@ class ProblemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Retire with is_active instead: past records keep pointing at the entry.
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Participant imports, to follow up one that failed or waits for the worker; read-only."""
+
+    list_display = [
+        "original_name",
+        "office",
+        "status",
+        "total_rows",
+        "error_rows",
+        "imported_count",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status", "office"]
+    list_select_related = ["office", "created_by"]
+    search_fields = ["original_name"]
+    ordering = ["-created_at"]
+    # The uploaded file and the problems found hold personal data: the job page shows them.
+    exclude = ["file", "issues"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -23,4 +23,8 @@ urlpatterns = [
     ),
     path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
     path("<int:pk>/documents/<int:document_pk>/", views.document_download, name="document"),
+    path("import/", import_views.import_start, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_job, name="import_job"),
+    path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
 ]

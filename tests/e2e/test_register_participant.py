@@ -1,6 +1,5 @@
 """A case worker registers a returnee at the event, on a phone."""
 
-
 from playwright.sync_api import expect
 
 from participants.models import Participant

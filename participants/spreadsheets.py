@@ -1,0 +1,557 @@
+"""Spreadsheets of participants: reading XLSX and CSV files, and the import template.
+
+What a cell may hold is what a case worker would type: a code or its label in
+either language, a real Excel date or DD-MM-YYYY text, a village code with or
+without dots. RowReader turns a row into the data the registration form expects;
+participants.imports checks it with the form's rules.
+"""
+
+import csv
+import datetime
+import functools
+import io
+import re
+import zipfile
+
+import openpyxl
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, translation
+from django.utils.html import conditional_escape
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from regions.forms import CHAIN
+
+from .countries import country_code_from_name
+from .models import MigrationEpisode, Participant, Problem, Sex
+
+PARTICIPANT_COLUMNS = [
+    "full_name",
+    "nik",
+    "kk_number",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "phone",
+    "address",
+    "village",
+    "marital_status",
+    "education",
+    "religion",
+    "jkn_segment",
+    "jkn_status",
+    "bpjs_tk_status",
+    "dtsen_decile",
+    "problems",
+    "narrative",
+]
+EPISODE_COLUMNS = [
+    "destination_country",
+    "occupation",
+    "sector",
+    "placement_scheme",
+    "employer",
+    "p3mi_agency",
+    "departure_date",
+    "arrival_date",
+    "return_type",
+    "siskop2mi_id",
+]
+COLUMNS = PARTICIPANT_COLUMNS + EPISODE_COLUMNS
+REQUIRED_COLUMNS = ["full_name", "sex", "birth_date", "village", "destination_country"]
+DATE_COLUMNS = {"birth_date", "departure_date", "arrival_date"}
+DIGIT_COLUMNS = {"nik", "kk_number", "phone", "village", "siskop2mi_id"}
+CHOICE_COLUMNS = {
+    "sex": Participant,
+    "marital_status": Participant,
+    "education": Participant,
+    "religion": Participant,
+    "jkn_segment": Participant,
+    "jkn_status": Participant,
+    "bpjs_tk_status": Participant,
+    "sector": MigrationEpisode,
+    "placement_scheme": MigrationEpisode,
+    "return_type": MigrationEpisode,
+}
+# What people write on Indonesian forms (L/P: laki-laki/perempuan).
+SEX_ALIASES = {
+    "l": Sex.MALE,
+    "laki-laki": Sex.MALE,
+    "laki laki": Sex.MALE,
+    "pria": Sex.MALE,
+    "p": Sex.FEMALE,
+    "perempuan": Sex.FEMALE,
+    "wanita": Sex.FEMALE,
+}
+COLUMN_HELP = {
+    "full_name": gettext_lazy("Full name as on the KTP."),
+    "nik": gettext_lazy(
+        "16 digits from the KTP or KK; empty if the returnee has none. Keep this column "
+        "formatted as Text: Excel keeps only 15 digits of a number."
+    ),
+    "kk_number": gettext_lazy("16 digits of the family card (KK), as Text."),
+    "sex": gettext_lazy("M or F (L or P are understood too)."),
+    "birth_date": gettext_lazy("An Excel date, or text as DD-MM-YYYY or YYYY-MM-DD."),
+    "birth_place": gettext_lazy("Town or regency of birth."),
+    "phone": gettext_lazy("Mobile number, as Text so that the leading 0 stays."),
+    "address": gettext_lazy("Street, house number, RT/RW."),
+    "village": gettext_lazy(
+        "The Kemendagri village code with dots, e.g. 36.03.33.2001 (Mekar Baru, Kabupaten "
+        "Tangerang). Province, regency and district follow from it."
+    ),
+    "dtsen_decile": gettext_lazy("1 (poorest) to 10, when known."),
+    "problems": gettext_lazy(
+        "Problem codes separated by commas, e.g. unpaid_wages, physical_abuse."
+    ),
+    "narrative": gettext_lazy("What happened. Sensitive: only case workers read it."),
+    "destination_country": gettext_lazy(
+        "The ISO code (MY, TW, HK, SA, ...) or the country's name in Indonesian or English."
+    ),
+    "departure_date": gettext_lazy("An Excel date, or text as DD-MM-YYYY or YYYY-MM-DD."),
+    "arrival_date": gettext_lazy(
+        "Date of arrival in Indonesia: an Excel date, or text as DD-MM-YYYY or YYYY-MM-DD."
+    ),
+    "siskop2mi_id": gettext_lazy("The id in SiskoP2MI or E-PMI, when known."),
+}
+CHOICE_HELP = gettext_lazy("A code from the list on the right, or its name.")
+BLANK_RUN_LIMIT = 1000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OTHER_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+PROBLEM_SEPARATORS = re.compile(r"[,;\n]")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message tells the user why."""
+
+
+def new_issue(row, column, level, message, code=""):
+    return {
+        "row": row,
+        "column": column,
+        "level": level,
+        "message": str(conditional_escape(message)),
+        "code": code,
+    }
+
+
+# Reading the file ---------------------------------------------------------------
+
+
+def _not_a_spreadsheet():
+    return ImportFileError(
+        _(
+            "This file is not an Excel workbook (.xlsx) or a CSV file. Download the "
+            "template, fill it in and upload it."
+        )
+    )
+
+
+def sniff_format(fileobj) -> str:
+    """The format read from the content, not the name: xlsx or csv, else ImportFileError."""
+    fileobj.seek(0)
+    head = fileobj.read(8192)
+    fileobj.seek(0)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as archive:
+                names = set(archive.namelist())
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except zipfile.BadZipFile as error:
+            raise _not_a_spreadsheet() from error
+        finally:
+            fileobj.seek(0)
+        if "xl/workbook.xml" not in names:
+            if "content.xml" in names:
+                raise ImportFileError(
+                    _("OpenDocument spreadsheets (.ods) are not read. Save it as .xlsx first.")
+                )
+            raise _not_a_spreadsheet()
+        # A small zip can unpack to gigabytes; a real 20,000-row sheet stays far below.
+        if unpacked > 20 * settings.IMPORT_MAX_BYTES:
+            raise ImportFileError(_("The workbook is too large once unpacked."))
+        return "xlsx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _(
+                "This is an old Excel file (.xls) or a password-protected workbook. Save it "
+                "as an Excel Workbook (.xlsx) without a password, then upload it again."
+            )
+        )
+    if b"\x00" in head or head.startswith(OTHER_BINARY_SIGNATURES):
+        raise _not_a_spreadsheet()
+    return "csv"
+
+
+def _normalise_header(value) -> str:
+    return "_".join(str(value or "").strip().lower().split())
+
+
+class Sheet:
+    """The first worksheet of a workbook, or a CSV file: a header row and data rows."""
+
+    def __init__(self, fileobj):
+        self.format = sniff_format(fileobj)
+        self._workbook = None
+        if self.format == "xlsx":
+            try:
+                self._workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+            except Exception as error:  # openpyxl raises many kinds on a broken file
+                raise _not_a_spreadsheet() from error
+            if not self._workbook.worksheets:
+                raise _not_a_spreadsheet()
+            self._worksheet = self._workbook.worksheets[0]
+            header = next(self._worksheet.iter_rows(max_row=1, values_only=True), ())
+        else:
+            self._lines = self._csv_lines(fileobj)
+            header = next(self._lines, [])
+        names = [_normalise_header(value) for value in header]
+        while names and not names[-1]:
+            names.pop()
+        self.header = names
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        if self._workbook is not None:
+            self._workbook.close()
+
+    @staticmethod
+    def _csv_lines(fileobj):
+        fileobj.seek(0)
+        try:
+            text = fileobj.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                _(
+                    'The CSV file is not in UTF-8. In Excel choose "Save as" and '
+                    '"CSV UTF-8", or upload the .xlsx file instead.'
+                )
+            ) from error
+        first_line = text.split("\n", 1)[0]
+        # Indonesian Excel saves "CSV" with semicolons, as the comma is the decimal mark.
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def _raw_rows(self):
+        width = len(self.header)
+        if self.format == "xlsx":
+            yield from self._worksheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        else:
+            try:
+                for line in self._lines:
+                    yield line[:width]
+            except csv.Error as error:
+                raise ImportFileError(
+                    _("The CSV file cannot be read: %(error)s") % {"error": error}
+                ) from error
+
+    def rows(self):
+        """(row number as the spreadsheet shows it, cells) for each row that is not blank."""
+        width = len(self.header)
+        blank_run = 0
+        for number, cells in enumerate(self._raw_rows(), start=2):
+            if all(_is_blank(cell) for cell in cells):
+                blank_run += 1
+                # Formatting applied to a whole sheet can make a million empty rows.
+                if blank_run > BLANK_RUN_LIMIT:
+                    return
+                continue
+            blank_run = 0
+            cells = list(cells)
+            yield number, cells + [None] * (width - len(cells))
+
+    def estimated_rows(self) -> int:
+        """The number of data rows, cheaply when the workbook records its size."""
+        if self.format == "xlsx":
+            max_row = self._worksheet.max_row
+            if max_row and max_row > 1:
+                return max_row - 1
+        return sum(1 for _row in self.rows())
+
+
+def _is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def check_header(header) -> list[str]:
+    """Raise ImportFileError for a header that cannot be imported; return unknown columns."""
+    present = [name for name in header if name]
+    if not set(present) & set(COLUMNS):
+        raise ImportFileError(
+            _(
+                "Row 1 must hold the column names of the template (full_name, nik, sex, ...). "
+                "Download the template and copy the data into it."
+            )
+        )
+    seen = set()
+    for name in present:
+        if name in seen:
+            raise ImportFileError(_("The column %(name)s appears twice.") % {"name": name})
+        seen.add(name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+    if missing:
+        raise ImportFileError(
+            ngettext(
+                "The required column %(names)s is missing.",
+                "The required columns %(names)s are missing.",
+                len(missing),
+            )
+            % {"names": ", ".join(missing)}
+        )
+    return [name for name in present if name not in COLUMNS]
+
+
+def inspect_upload(uploaded) -> int:
+    """Check an uploaded file before it is stored; return its (estimated) number of rows."""
+    if uploaded.size == 0:
+        raise ImportFileError(_("The file is empty."))
+    limit = settings.IMPORT_MAX_BYTES
+    if uploaded.size > limit:
+        raise ImportFileError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}
+        )
+    with Sheet(uploaded) as sheet:
+        check_header(sheet.header)
+        rows = sheet.estimated_rows()
+    uploaded.seek(0)
+    if rows == 0:
+        raise ImportFileError(_("The file has no rows below the header."))
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise too_many_rows()
+    return rows
+
+
+def too_many_rows():
+    return ImportFileError(
+        _("The file has more than %(limit)s rows. Split it into smaller files.")
+        % {"limit": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")}
+    )
+
+
+# From cells to form data --------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_date(value):
+    """The date in a cell, or the cell as text so that the form names the error."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    # A bare number (a year, or a day count that lost its date format) is left for the
+    # form to refuse: guessing would store a wrong date without a word.
+    text = _text(value)
+    for pattern, order in ((DMY, (3, 2, 1)), (YMD, (1, 2, 3))):
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(match.group(i)) for i in order)
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                return text
+    return text
+
+
+def _maybe_rounded_by_excel(value, text):
+    # A 16-digit number typed into a number cell loses its last digit to a 0.
+    return isinstance(value, int | float) and len(text) == 16 and text.endswith("0")
+
+
+def _choice_lookup(model, name):
+    """Lower-cased value or label (Indonesian or English) -> value."""
+    choices = model._meta.get_field(name).choices
+    lookup = {}
+    for language in ("en", "id"):
+        with translation.override(language):
+            for value, label in choices:
+                lookup.setdefault(str(label).strip().lower(), value)
+    for value, _label in choices:
+        lookup[str(value).lower()] = value
+    if name == "sex":
+        lookup.update(SEX_ALIASES)
+    return lookup
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_code(text):
+    return country_code_from_name(text)
+
+
+class RowReader:
+    """Turns a row's cells into the data a registration form would receive."""
+
+    def __init__(self, header, problems):
+        self.positions = {name: i for i, name in enumerate(header) if name in COLUMNS}
+        self.choices = {name: _choice_lookup(model, name) for name, model in CHOICE_COLUMNS.items()}
+        self.problems = {}
+        for problem in problems:
+            for key in (problem.code, problem.name, problem.name_en):
+                self.problems.setdefault(key.strip().lower(), str(problem.pk))
+        # The form tries its input formats in turn; its first one parses at the first try.
+        self.date_format = formats.get_format("DATE_INPUT_FORMATS")[0]
+        self.defaults = {}
+        for name in COLUMNS:
+            model = MigrationEpisode if name in EPISODE_COLUMNS else Participant
+            model_field = model._meta.get_field(name)
+            if model_field.has_default() and model_field.choices:
+                self.defaults[name] = model_field.get_default()
+
+    def form_data(self, number, cells):
+        """(form data, notes, birth date): notes are warnings about cells."""
+        data = {"confirm_warnings": "on"}
+        notes = []
+        birth_date = None
+        for name in COLUMNS:
+            position = self.positions.get(name)
+            if position is None and name not in self.defaults:
+                continue
+            value = None if position is None else cells[position]
+            if name in DATE_COLUMNS:
+                text = _read_date(value)
+                if isinstance(text, datetime.date):
+                    birth_date = text if name == "birth_date" else birth_date
+                    text = text.strftime(self.date_format)
+            else:
+                text = _text(value)
+            if name in DIGIT_COLUMNS:
+                text = text.lstrip("'")
+            if not text and name in self.defaults:
+                text = self.defaults[name]
+            elif name in self.choices:
+                text = self.choices[name].get(text.lower(), text)
+            elif name == "problems":
+                text = self._problem_ids(text)
+            elif name == "destination_country" and text:
+                text = _country_code(text) or text
+            elif name == "village" and re.fullmatch(r"\d{10}", text):
+                text = f"{text[0:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+            elif name in ("nik", "kk_number") and _maybe_rounded_by_excel(value, text):
+                notes.append(
+                    new_issue(
+                        number,
+                        name,
+                        "warning",
+                        _(
+                            "Excel stored this number as a number and keeps only 15 "
+                            "digits: check the last digit, and format the column as Text."
+                        ),
+                    )
+                )
+            data[name] = text
+        village = data.get("village", "")
+        parts = village.split(".")
+        for depth, (name, _level, _label) in enumerate(CHAIN[:-1]):
+            data[name] = ".".join(parts[: depth + 1]) if len(parts) > depth else ""
+        return data, notes, birth_date
+
+    def _problem_ids(self, text):
+        tokens = [token.strip() for token in PROBLEM_SEPARATORS.split(text)]
+        return [self.problems.get(token.lower(), token) for token in tokens if token]
+
+
+# The template -------------------------------------------------------------------
+
+
+def _column_label(name):
+    model = MigrationEpisode if name in EPISODE_COLUMNS else Participant
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def _allowed(name, problems):
+    if name in CHOICE_COLUMNS:
+        choices = CHOICE_COLUMNS[name]._meta.get_field(name).choices
+        return "\n".join(f"{value} = {label}" for value, label in choices)
+    if name == "problems":
+        return "\n".join(f"{problem.code} = {problem}" for problem in problems)
+    return ""
+
+
+def template_workbook() -> bytes:
+    """The import template: a data sheet with the column names, and an explanation sheet."""
+    problems = list(Problem.objects.filter(is_active=True))
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    data.title = _("Participants")[:31]
+    data.append(COLUMNS)
+    bold = Font(bold=True)
+    for position, name in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(position)
+        data.cell(row=1, column=position).font = bold
+        data.column_dimensions[letter].width = max(14, len(name) + 4)
+        if name in DIGIT_COLUMNS:
+            # Text, so that Excel keeps all 16 digits of a NIK and the 0 of a phone number.
+            data.column_dimensions[letter].number_format = "@"
+        elif name in DATE_COLUMNS:
+            data.column_dimensions[letter].number_format = "DD-MM-YYYY"
+        if name in CHOICE_COLUMNS:
+            values = CHOICE_COLUMNS[name]._meta.get_field(name).choices
+            # A list to pick from; labels typed by hand stay allowed (no error message).
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(str(value) for value, _label in values) + '"',
+                allow_blank=True,
+                showErrorMessage=False,
+            )
+            validation.add(f"{letter}2:{letter}{settings.IMPORT_MAX_ROWS + 1}")
+            data.add_data_validation(validation)
+    data.freeze_panes = "B2"
+
+    guide = workbook.create_sheet(_("Explanation")[:31])
+    guide.append([_("Column"), _("Field"), _("Required"), _("What to write"), _("Allowed codes")])
+    for cell in guide[1]:
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDEBEE")
+    for name in COLUMNS:
+        guide.append(
+            [
+                name,
+                _column_label(name),
+                _("yes") if name in REQUIRED_COLUMNS else "",
+                str(COLUMN_HELP.get(name) or (CHOICE_HELP if name in CHOICE_COLUMNS else "")),
+                _allowed(name, problems),
+            ]
+        )
+    guide.append([])
+    guide.append(
+        [
+            _(
+                "Row 1 of the first sheet holds the column names: do not change them. One "
+                "row per returnee. Codes and their names (in Indonesian or English) are both "
+                "accepted, in upper or lower case. Empty JKN and BPJS columns mean unknown."
+            )
+        ]
+    )
+    widths = {"A": 22, "B": 30, "C": 10, "D": 60, "E": 60}
+    for letter, width in widths.items():
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
