@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
 
-from .models import Participant
+from .models import ImportJob, Participant
 
 # Register and edit participants, read what happened, see the whole NIK.
 EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
@@ -50,3 +50,11 @@ def get_participant_for(user, pk, *, write=False):
     if write and not can_edit(user):
         raise PermissionDenied
     return participant
+
+
+def get_import_job_for(user, pk):
+    """The import job, if it belongs to the user's office (404 otherwise); 403 for readers."""
+    require_editor(user)
+    # The problems found can run to megabytes: loaded only when the page shows them.
+    jobs = ImportJob.objects.visible_to(user).select_related("created_by").defer("issues")
+    return get_object_or_404(jobs, pk=pk)

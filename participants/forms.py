@@ -59,6 +59,22 @@ class NikFieldMixin:
         return self.parsed_nik.number
 
 
+def duplicate_nik_message(existing, *, visible):
+    """Refuse a NIK registered before, pointing at the record when the user may see it."""
+    if visible:
+        return format_html(
+            '{} <a href="{}">{} ({})</a>.',
+            _("This NIK is already registered:"),
+            existing.get_absolute_url(),
+            existing.full_name,
+            existing.registration_number,
+        )
+    return _(
+        "This NIK is already registered by another office, as %(number)s. Ask the "
+        "coordinator to have the record transferred rather than registering it twice."
+    ) % {"number": existing.registration_number}
+
+
 class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
     """Registration and edit of a participant's record.
 
@@ -152,19 +168,8 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
         existing = Participant.objects.filter(nik=number).exclude(pk=self.instance.pk).first()
         if existing is None:
             return
-        if Participant.objects.visible_to(self.user).filter(pk=existing.pk).exists():
-            message = format_html(
-                '{} <a href="{}">{} ({})</a>.',
-                _("This NIK is already registered:"),
-                existing.get_absolute_url(),
-                existing.full_name,
-                existing.registration_number,
-            )
-        else:
-            message = _(
-                "This NIK is already registered by another office. Ask the coordinator "
-                "to have the record transferred rather than registering it twice."
-            )
+        visible = Participant.objects.visible_to(self.user).filter(pk=existing.pk).exists()
+        message = duplicate_nik_message(existing, visible=visible)
         self.add_error("nik", ValidationError(message, code="duplicate_nik"))
 
     def _warnings(self, cleaned):

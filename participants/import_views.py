@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -33,14 +33,6 @@ class ImportUploadForm(forms.Form):
         except spreadsheets.ImportFileError as error:
             raise ValidationError(str(error), code="import_file") from error
         return uploaded
-
-
-def get_import_job_for(user, pk):
-    """The job, if it belongs to the user's office (404 otherwise); 403 for read-only roles."""
-    access.require_editor(user)
-    # The problems found can run to megabytes: loaded only when the page shows them.
-    jobs = ImportJob.objects.visible_to(user).select_related("created_by").defer("issues")
-    return get_object_or_404(jobs, pk=pk)
 
 
 def import_start(request):
@@ -73,7 +65,7 @@ def import_template(request):
 
 
 def import_job(request, pk):
-    job = get_import_job_for(request.user, pk)
+    job = access.get_import_job_for(request.user, pk)
     finished = not job.is_running
     ctx = {
         "job": job,
@@ -88,7 +80,7 @@ def import_job(request, pk):
 
 @require_POST
 def import_commit(request, pk):
-    job = get_import_job_for(request.user, pk)
+    job = access.get_import_job_for(request.user, pk)
     try:
         imports.start_commit(job, by=request.user)
     except imports.ImportRefused as error:

@@ -37,7 +37,12 @@ from regions.models import Region
 
 from . import nik as nik_rules
 from .countries import country_choices
-from .forms import SIMILAR_NAME_THRESHOLD, MigrationEpisodeForm, ParticipantForm
+from .forms import (
+    SIMILAR_NAME_THRESHOLD,
+    MigrationEpisodeForm,
+    ParticipantForm,
+    duplicate_nik_message,
+)
 from .models import ImportJob, MigrationEpisode, Participant, ParticipantProblem, Problem
 from .spreadsheets import (
     ImportFileError,
@@ -356,19 +361,7 @@ class ImportParticipantForm(ConstraintsCheckedInBulkMixin, ParticipantForm):
         existing, visible = self.context.existing_by_nik.get(number, (None, False))
         if existing is None:
             return
-        if visible:
-            message = format_html(
-                '{} <a href="{}">{} ({})</a>.',
-                _("This NIK is already registered:"),
-                existing.get_absolute_url(),
-                existing.full_name,
-                existing.registration_number,
-            )
-        else:
-            message = _(
-                "This NIK is already registered by another office, as %(number)s. Ask the "
-                "coordinator to have the record transferred rather than registering it twice."
-            ) % {"number": existing.registration_number}
+        message = duplicate_nik_message(existing, visible=visible)
         self.add_error("nik", ValidationError(message, code="duplicate_nik"))
 
     def _check_same_person_without_nik(self):
