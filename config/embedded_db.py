@@ -68,7 +68,26 @@ def _remove_abandoned_staging(data_dir: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _stop_orphaned_servers(pgdata: Path) -> None:
+    """Stop servers still running for a cluster directory that was deleted.
+
+    Such a server notices within a minute that its directory is gone, shuts
+    down and removes its socket files, which by then are the new server's.
+    """
+    import psutil
+
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == "postgres" and str(pgdata) in cmdline:
+            process.terminate()
+            try:
+                process.wait(5)
+            except psutil.TimeoutExpired:
+                process.kill()
+
+
 def _initialise(data_dir: Path) -> None:
+    _stop_orphaned_servers(data_dir / CLUSTER_DIR)
     _remove_abandoned_staging(data_dir)
     # Each attempt stages in its own directory: an initdb orphaned by a killed
     # start may still be writing to an earlier one.

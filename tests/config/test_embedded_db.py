@@ -1,12 +1,14 @@
 """The embedded PostgreSQL server a fresh machine runs on."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 
@@ -72,5 +74,36 @@ def test_an_interrupted_first_start_leaves_nothing_half_made(data_dir):
     settings = embedded_db.ensure_running(data_dir)
 
     assert list(data_dir.glob(embedded_db.STAGING_PREFIX + "*")) == []
+    with connect(settings) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def start_in_another_process(data_dir):
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from config.embedded_db import ensure_running;"
+            " ensure_running(Path(sys.argv[1]))",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def test_a_server_left_running_for_a_deleted_cluster_is_stopped_before_a_new_one_starts(
+    data_dir,
+):
+    start_in_another_process(data_dir)
+    pid_file = data_dir / embedded_db.CLUSTER_DIR / "postmaster.pid"
+    orphan = psutil.Process(int(pid_file.read_text().split()[0]))
+    # Somebody deletes the data folder while its server runs (a `rm -rf` of a clone).
+    shutil.rmtree(data_dir / embedded_db.CLUSTER_DIR)
+
+    settings = embedded_db.ensure_running(data_dir)
+
+    # Stopped: gone, or a zombie waiting for its parent to collect it.
+    assert not orphan.is_running() or orphan.status() == psutil.STATUS_ZOMBIE
     with connect(settings) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
