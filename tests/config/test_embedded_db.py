@@ -94,3 +94,15 @@ def test_a_server_left_running_for_a_deleted_cluster_is_stopped_before_a_new_one
             assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
         orphan.kill()
+
+
+def test_a_half_written_process_list_left_by_a_kill_does_not_stop_the_next_start(data_dir):
+    embedded_db.ensure_running(data_dir)
+    embedded_db.stop(data_dir)
+    # A process killed while the wheel rewrote its list of users leaves it empty.
+    (data_dir / embedded_db.CLUSTER_DIR / ".handle_pids.json").write_text("")
+
+    settings = embedded_db.ensure_running(data_dir)
+
+    with connect(settings) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
