@@ -27,6 +27,7 @@ OFFICE_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role
 MENU = [
     MenuItem(_("Home"), "home"),
     MenuItem(_("Participants"), "participants:list", roles=OFFICE_READERS),
+    MenuItem(_("Programs"), "cases:programs", roles=OFFICE_READERS),
     MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
 ]
 

@@ -1,0 +1,450 @@
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+OFFICE_READERS = (Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER)
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role in OFFICE_READERS:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
+@pghistory.track()
+class Program(models.Model):
+    """A rehabilitation and reintegration event (kegiatan) run by an office."""
+
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    venue = models.CharField(_("venue"), max_length=200)
+    district = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 3},
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    partner_agencies = models.ManyToManyField(
+        "accounts.Agency", verbose_name=_("partner agencies"), blank=True, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="program_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:program", args=[self.pk])
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    ASSESSMENT = "assessment", _("Assessment")
+    PLANNING = "planning", _("Planning")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role in OFFICE_READERS:
+            return self.filter(program__office_id=user.office_id)
+        return self.none()
+
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+
+@pghistory.track()
+class Case(models.Model):
+    """One participant's enrolment in a program, from intake to closure."""
+
+    Status = CaseStatus
+
+    class CloseReason(models.TextChoices):
+        GOALS_MET = "goals_met", _("Goals met")
+        ONE_YEAR_LIMIT = "one_year_limit", _("One-year limit reached")
+        REFUSED_SERVICES = "refused_services", _("Refused services")
+        MOVED = "moved", _("Moved away")
+        REMIGRATED = "remigrated", _("Went abroad again")
+        DECEASED = "deceased", _("Deceased")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        TRANSFERRED = "transferred", _("Transferred")
+        OTHER = "other", _("Other")
+
+    # Where a case may go from each status. Any open case may close.
+    TRANSITIONS = {
+        Status.INTAKE: {Status.ASSESSMENT, Status.CLOSED},
+        Status.ASSESSMENT: {Status.PLANNING, Status.CLOSED},
+        Status.PLANNING: {Status.IMPLEMENTATION, Status.CLOSED},
+        Status.IMPLEMENTATION: {Status.MONITORING, Status.CLOSED},
+        # New needs found while monitoring send the case back to work.
+        Status.MONITORING: {Status.IMPLEMENTATION, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="cases"
+    )
+    case_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case worker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INTAKE
+    )
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "program"], name="case_once_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values),
+                name="case_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="closed", closed_at__isnull=False) & ~Q(close_reason=""))
+                | (~Q(status="closed") & Q(close_reason="", closed_at__isnull=True)),
+                name="case_closed_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "status"], name="case_program_status")]
+
+    def __str__(self):
+        return f"{self.participant} · {self.program}"
+
+    def get_absolute_url(self):
+        return reverse("cases:case", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
+
+    def allowed_transitions(self):
+        order = [value for value, _label in self.Status.choices]
+        return sorted(self.TRANSITIONS[self.Status(self.status)], key=order.index)
+
+    def rehabilitation_deadline(self, arrival_date):
+        """Rehabilitation runs at most one year from the arrival date."""
+        return arrival_date + datetime.timedelta(days=365) if arrival_date else None
+
+
+class CaseStatusChange(models.Model):
+    """Who moved a case, when, from where to where, and why. Written with the move."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Case.Status.choices)
+    reason = models.TextField(_("why"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case status change")
+        verbose_name_plural = _("case status changes")
+        indexes = [models.Index(fields=["case", "changed_at"], name="case_change_timeline")]
+
+    def __str__(self):
+        return f"{self.from_status} -> {self.to_status}"
+
+
+@pghistory.track()
+class Screening(models.Model):
+    """A physical or mental-health screening recorded against a case.
+
+    Scores support decisions and never make them: `decision` is what the
+    health worker decided.
+    """
+
+    PHYSICAL = "physical"
+
+    class GlucoseSample(models.TextChoices):
+        CAPILLARY = "capillary", _("Capillary (finger prick)")
+        VENOUS = "venous", _("Venous plasma")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="screenings"
+    )
+    follow_up = models.ForeignKey(
+        "FollowUp",
+        verbose_name=_("follow-up visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screenings",
+    )
+    kind = models.CharField(_("screening"), max_length=20)
+    screened_on = models.DateField(_("date"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    decision = models.TextField(
+        _("decision and follow-up"),
+        blank=True,
+        help_text=_("What you decided with the participant. The score does not decide."),
+    )
+
+    # Questionnaires
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    band = models.CharField(_("result"), max_length=30, blank=True)
+
+    # Physical screening
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    bmi = models.DecimalField(_("BMI"), max_digits=4, decimal_places=1, null=True, blank=True)
+    bmi_class_kemenkes = models.CharField(max_length=30, blank=True)
+    bmi_class_asia_pacific = models.CharField(max_length=30, blank=True)
+    systolic_1 = models.PositiveSmallIntegerField(_("systolic 1"), null=True, blank=True)
+    diastolic_1 = models.PositiveSmallIntegerField(_("diastolic 1"), null=True, blank=True)
+    systolic_2 = models.PositiveSmallIntegerField(_("systolic 2"), null=True, blank=True)
+    diastolic_2 = models.PositiveSmallIntegerField(_("diastolic 2"), null=True, blank=True)
+    blood_pressure_class = models.CharField(max_length=30, blank=True)
+    glucose_mg_dl = models.PositiveSmallIntegerField(
+        _("blood glucose (mg/dL)"), null=True, blank=True
+    )
+    glucose_sample = models.CharField(
+        _("sample"), max_length=10, choices=GlucoseSample.choices, blank=True
+    )
+    glucose_fasting = models.BooleanField(_("fasting"), default=False)
+    glucose_class = models.CharField(max_length=30, blank=True)
+    waist_cm = models.DecimalField(
+        _("waist (cm)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    central_obesity = models.BooleanField(null=True, blank=True)
+    complaints = models.TextField(_("complaints"), blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    icd10 = models.CharField(_("ICD-10 code"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        indexes = [models.Index(fields=["case", "kind", "screened_on"], name="screening_case")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(systolic_1__isnull=True)
+                | Q(diastolic_1__isnull=True)
+                | Q(systolic_1__gt=F("diastolic_1")),
+                name="screening_bp1_systolic_above_diastolic",
+            ),
+            models.CheckConstraint(
+                condition=Q(systolic_2__isnull=True)
+                | Q(diastolic_2__isnull=True)
+                | Q(systolic_2__gt=F("diastolic_2")),
+                name="screening_bp2_systolic_above_diastolic",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gt=0),
+                name="screening_weight_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.screened_on}"
+
+    @property
+    def is_physical(self):
+        return self.kind == self.PHYSICAL
+
+
+class AlertQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+@pghistory.track()
+class Alert(models.Model):
+    """A finding that needs action now (a suicide-risk answer, an urgent blood pressure).
+
+    It stays on the case, the roster and the dashboard until a person records
+    what was done.
+    """
+
+    class Code(models.TextChoices):
+        SUICIDE_RISK = "suicide_risk", _("Suicide risk")
+        URGENT_BLOOD_PRESSURE = "urgent_blood_pressure", _("Urgent blood pressure")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="alerts")
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="alerts")
+    code = models.CharField(_("alert"), max_length=30, choices=Code.choices)
+    raised_at = models.DateTimeField(default=timezone.now)
+    action_taken = models.TextField(_("what was done"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        indexes = [
+            models.Index(
+                fields=["case"], condition=Q(resolved_at__isnull=True), name="alert_unresolved"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True)
+                | (Q(resolved_by__isnull=False) & ~Q(action_taken="")),
+                name="alert_resolved_with_action",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+@pghistory.track()
+class PlanItem(models.Model):
+    """One step of the follow-up plan (rencana tindak lanjut)."""
+
+    class Dimension(models.TextChoices):
+        ECONOMIC = "economic", _("Economic")
+        SOCIAL = "social", _("Social")
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_items")
+    dimension = models.CharField(_("dimension"), max_length=15, choices=Dimension.choices)
+    intervention = models.CharField(_("intervention"), max_length=200)
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.PLANNED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self):
+        return self.intervention
+
+
+@pghistory.track()
+class CaseNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self):
+        return self.text[:50]
+
+
+@pghistory.track()
+class FollowUp(models.Model):
+    """A follow-up visit 1, 3, 6 or 12 months after intake."""
+
+    class Month(models.IntegerChoices):
+        ONE = 1, _("1 month")
+        THREE = 3, _("3 months")
+        SIX = 6, _("6 months")
+        TWELVE = 12, _("12 months")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
+    month = models.PositiveSmallIntegerField(_("visit"), choices=Month.choices)
+    visited_on = models.DateField(_("visited on"))
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "month"], name="followup_once_per_month")
+        ]
+
+    def __str__(self):
+        return self.get_month_display()

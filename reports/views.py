@@ -1,0 +1,41 @@
+from django.db.models import Count
+from django.shortcuts import render
+
+from accounts.models import Role
+from cases import access as case_access
+from cases.models import Alert, Case
+
+
+def dashboard(request):
+    """The landing page after login: what needs attention for this role."""
+    user = request.user
+    ctx = {
+        "role": Role(user.role) if user.role else None,
+        "organisation": user.organisation,
+        "can_resolve": case_access.can_edit_case(user),
+    }
+    if user.role in case_access.SCREENERS:
+        cases = Case.objects.visible_to(user)
+        ctx["alerts"] = (
+            Alert.objects.unresolved()
+            .filter(case__in=cases)
+            .select_related("case__participant")
+            .order_by("raised_at")
+        )
+        counts = dict(
+            cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        ctx["stages"] = [
+            (label, counts.get(value, 0))
+            for value, label in Case.Status.choices
+            if value != Case.Status.CLOSED
+        ]
+    if user.role == Role.CASE_WORKER:
+        ctx["my_cases"] = (
+            Case.objects.visible_to(user)
+            .open()
+            .filter(case_worker=user)
+            .select_related("participant", "program")
+            .order_by("participant__full_name")
+        )
+    return render(request, "reports/dashboard.html", ctx)
