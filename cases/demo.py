@@ -75,7 +75,12 @@ def seed(out) -> None:
     coordinator = User.objects.get(username="koordinator")
     returnees = Participant.objects.filter(office=office).order_by("pk")[: len(STAGES)]
     for index, participant in enumerate(returnees):
-        case = Case.objects.create(participant=participant, program=program, case_worker=worker)
+        case = Case.objects.create(
+            participant=participant,
+            program=program,
+            case_worker=worker,
+            opened_at=timezone.make_aware(datetime.datetime.combine(EVENT_DAY, datetime.time(9))),
+        )
         _walk(case, STAGES[index], worker, coordinator)
         _screen(case, index, nurse, coordinator)
         _plan(case, index, worker)
@@ -216,4 +221,7 @@ def _plan(case, index, worker):
         case=case,
         author=worker,
         text="Kunjungan rumah: peserta dan keluarga menyetujui rencana tindak lanjut.",
+        created_at=timezone.make_aware(
+            datetime.datetime.combine(EVENT_DAY + datetime.timedelta(days=14), datetime.time(10))
+        ),
     )
