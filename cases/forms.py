@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency
+from accounts.models import Agency, Role, User
 from participants.forms import DateInput, not_in_future
 from regions.models import Region
 
@@ -45,6 +45,18 @@ class ProgramForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first day."))
         return cleaned
+
+
+class AssignForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["case_worker"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_worker"].queryset = User.objects.filter(
+            office_id=self.instance.program.office_id, role=Role.CASE_WORKER, is_active=True
+        ).order_by("full_name")
 
 
 class CaseStatusForm(forms.Form):

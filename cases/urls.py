@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/<int:pk>/enrol/", views.program_enrol, name="program_enrol"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/move/", views.case_move, name="case_move"),
+    path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
     path("cases/<int:pk>/screenings/physical/", views.screening_physical, name="physical"),
     path(
         "cases/<int:pk>/screenings/<slug:code>/",

@@ -15,6 +15,7 @@ from participants.models import MigrationEpisode, Participant
 from . import access, instruments, services
 from .forms import (
     AlertActionForm,
+    AssignForm,
     CaseNoteForm,
     CaseStatusForm,
     FollowUpForm,
@@ -186,6 +187,7 @@ def case_detail(request, pk):
         "notes": case.notes.select_related("author").order_by("-created_at"),
         "follow_ups": case.follow_ups.order_by("month"),
         "note_form": CaseNoteForm(),
+        "assign_form": AssignForm(instance=case) if access.can_close_case(request.user) else None,
         "alert_form": AlertActionForm(),
         "can_edit": access.can_edit_case(request.user),
         "can_screen": access.can_screen(request.user),
@@ -245,6 +247,20 @@ def case_move(request, pk):
             _("The case moved to %(status)s.")
             % {"status": Case.Status(form.cleaned_data["to"]).label},
         )
+    return redirect(case)
+
+
+@require_POST
+def case_assign(request, pk):
+    case = access.get_case_for(request.user, pk, write=True)
+    if not access.can_close_case(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST, instance=case)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("Choose a case worker of the office."))
     return redirect(case)
 
 
