@@ -7,13 +7,15 @@ roster; the coordinator sees the alert on the dashboard and records what was don
 import datetime
 import importlib
 import io
+import re
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Office, User
 from accounts.demo import OFFICE_NAME
+from accounts.models import Office, User
 from cases import services
 from cases.demo import PROGRAM_NAME
 from cases.models import Alert, Program, Screening
@@ -57,7 +59,8 @@ def mekar_baru_program(demo_world):
 
 def answer(item, label):
     """One tap on the visible answer button of an item; the radio itself is hidden under it."""
-    item.locator("label.tap").get_by_text(label, exact=True).click()
+    # The transparent radio covers its label, so the tap lands on the label (and its radio).
+    item.locator("label.tap").filter(has_text=re.compile(rf"^\s*{label}\s*$")).click()
     expect(item.get_by_role("radio", name=label)).to_be_checked()
 
 
@@ -101,11 +104,8 @@ def test_a_suicide_risk_answer_raises_an_alert_that_the_coordinator_closes(
     answer(unanswered, "Ya")
     nurse.get_by_role("button", name=SUBMIT).click()
 
-    expect(nurse).to_have_url(
-        f"{live_server.url}/cases/{second.pk}/screenings/srq20/?from=roster"
-        if False
-        else nurse.url  # replaced below by a pattern check
-    )
+    next_form = reverse("cases:questionnaire", args=[second.pk, "srq20"])
+    expect(nurse).to_have_url(f"{live_server.url}{next_form}?from=roster")
     expect(nurse.locator("h1")).to_contain_text(second.participant.full_name)
     expect(nurse.locator(".message-warning")).to_have_text(
         "Muncul peringatan. Koordinator sudah diberi tahu."
@@ -119,7 +119,11 @@ def test_a_suicide_risk_answer_raises_an_alert_that_the_coordinator_closes(
     assert screening.answers[str(SUICIDE_ITEM)] == 1
     assert screening.score == len(YES_ITEMS)
     alert = Alert.objects.get()
-    assert (alert.case_id, alert.screening_id, alert.code) == (first.pk, screening.pk, "suicide_risk")
+    assert (alert.case_id, alert.screening_id, alert.code) == (
+        first.pk,
+        screening.pk,
+        "suicide_risk",
+    )
     assert alert.resolved_at is None
 
     # The roster flags the participant until somebody acts.
