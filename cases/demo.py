@@ -105,8 +105,8 @@ def _walk(case, target, worker, coordinator):
         ]
     )
     previous = Case.Status.INTAKE
-    for number, status in enumerate(steps, start=1):
-        when += datetime.timedelta(days=30 * number)
+    for status in steps:
+        when += datetime.timedelta(days=30)
         closing = status == Case.Status.CLOSED
         CaseStatusChange.objects.create(
             case=case,
@@ -187,6 +187,7 @@ def _handled(case, screening, code, coordinator, action):
         case=case,
         screening=screening,
         code=code,
+        raised_at=timezone.make_aware(datetime.datetime.combine(EVENT_DAY, datetime.time(10))),
         action_taken=action,
         resolved_by=coordinator,
         resolved_at=timezone.make_aware(datetime.datetime.combine(EVENT_DAY, datetime.time(15))),

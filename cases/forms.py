@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Role, User
@@ -118,10 +119,7 @@ class QuestionnaireForm(forms.Form):
 
 def _plausible(name):
     low, high = physical.PLAUSIBLE[name]
-    return [
-        forms.validators.MinValueValidator(low),
-        forms.validators.MaxValueValidator(high),
-    ]
+    return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 class PhysicalScreeningForm(forms.ModelForm):

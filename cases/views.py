@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -124,11 +125,11 @@ def program_enrol(request, pk):
     if not access.can_edit_case(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        chosen = (
-            Participant.objects.visible_to(request.user)
-            .active()
-            .filter(pk__in=request.POST.getlist("participants"))
-        )
+        ids = request.POST.getlist("participants")
+        if not all(value.isdigit() for value in ids):
+            messages.error(request, _("Nobody was enrolled: the selection was not understood."))
+            return redirect("cases:program_enrol", pk=program.pk)
+        chosen = Participant.objects.visible_to(request.user).active().filter(pk__in=ids)
         cases = services.enrol_participants(
             program=program, participants=list(chosen), by=request.user
         )
@@ -168,7 +169,7 @@ def case_detail(request, pk):
     episode = case.participant.episodes.exclude(arrival_date=None).order_by("-arrival_date").first()
     deadline = case.rehabilitation_deadline(episode.arrival_date if episode else None)
     days_left = (deadline - timezone.localdate()).days if deadline else None
-    screenings = list(case.screenings.order_by("-screened_on", "-pk"))
+    screenings = list(case.screenings.select_related("follow_up").order_by("-screened_on", "-pk"))
     ctx = {
         "case": case,
         "participant": case.participant,
@@ -292,8 +293,11 @@ def screening_questionnaire(request, pk, code):
     except KeyError:
         raise Http404 from None
     follow_up = None
-    if request.GET.get("follow_up"):
-        follow_up = get_object_or_404(case.follow_ups, pk=request.GET["follow_up"])
+    if "follow_up" in request.GET:
+        visit = request.GET["follow_up"]
+        if not visit.isdigit():
+            raise Http404
+        follow_up = get_object_or_404(case.follow_ups, pk=visit)
     form = QuestionnaireForm(request.POST or None, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         screening = services.record_questionnaire(
@@ -346,7 +350,12 @@ def alert_resolve(request, pk):
         messages.success(request, _("The action is recorded and the alert closed."))
     else:
         messages.error(request, _("Write what was done to close the alert."))
-    return redirect(request.POST.get("next") or case.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = case.get_absolute_url()
+    return redirect(next_url)
 
 
 def _case_part(request, case, form_class, title, save, *, instance=None):
