@@ -1,0 +1,211 @@
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AgencyType, Role
+
+
+class Service(models.Model):
+    """What an agency of a type can be asked for (admin-editable catalogue)."""
+
+    agency_type = models.CharField(_("agency type"), max_length=30, choices=AgencyType.choices)
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name (Indonesian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.UniqueConstraint(fields=["agency_type", "code"], name="service_code_per_type")
+        ]
+
+    def __str__(self):
+        return self.name_en if (get_language() or "id").startswith("en") else self.name
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency (24 hours)")
+    HIGH = "high", _("High (72 hours)")
+    NORMAL = "normal", _("Normal (14 days)")
+
+
+RESPONSE_TIME = {
+    Urgency.EMERGENCY: datetime.timedelta(hours=24),
+    Urgency.HIGH: datetime.timedelta(hours=72),
+    Urgency.NORMAL: datetime.timedelta(days=14),
+}
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    UNABLE = "unable", _("Unable to help")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Office staff see their office's referrals; officers only their agency's, once sent."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role == Role.AGENCY_OFFICER:
+            return self.filter(agency_id=user.agency_id).exclude(status=ReferralStatus.DRAFT)
+        if user.role in (Role.COORDINATOR, Role.CASE_WORKER):
+            return self.filter(case__program__office_id=user.office_id)
+        return self.none()
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            due_at__lt=now,
+            status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
+        )
+
+
+@pghistory.track()
+class Referral(models.Model):
+    """A request to an agency for a service, for a participant or a family member."""
+
+    Status = ReferralStatus
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    household_member = models.ForeignKey(
+        "participants.HouseholdMember",
+        verbose_name=_("for a family member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    number = models.CharField(_("letter number"), max_length=40, blank=True, editable=False)
+    reason = models.TextField(_("reason for the referral"))
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    shared_chronology = models.TextField(
+        _("chronology shared with the agency"),
+        blank=True,
+        help_text=_(
+            "Only for agencies that receive a chronology (UPTD PPA), so the survivor need "
+            "not tell it again. Write only what they need."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    # Incremented by every move: a move made on an old version is refused, never lost.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    consent = models.ForeignKey(
+        "participants.Consent",
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_override_reason = models.TextField(_("why sent without consent"), blank=True)
+    consent_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    returnee_confirmed_at = models.DateTimeField(
+        _("confirmed with the returnee"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="referral_declined_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | ~Q(outcome=""),
+                name="referral_completed_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | Q(status="cancelled", sent_at__isnull=True)
+                | (
+                    Q(sent_at__isnull=False, due_at__isnull=False)
+                    & (Q(consent__isnull=False) | ~Q(consent_override_reason=""))
+                ),
+                name="referral_sent_with_consent_or_override",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"], name="referral_inbox"),
+            models.Index(fields=["case", "created_at"], name="referral_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.number or self.pk}: {self.service}"
+
+    def get_absolute_url(self):
+        return reverse("referrals:detail", args=[self.pk])
+
+    @property
+    def is_overdue(self):
+        return (
+            self.due_at is not None
+            and self.due_at < timezone.now()
+            and self.status in (self.Status.SENT, self.Status.ACCEPTED, self.Status.IN_PROGRESS)
+        )
+
+
+class ReferralTransition(models.Model):
+    """Every move of a referral: who, when, from where to where, and the note."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=15, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=ReferralStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral move")
+        verbose_name_plural = _("referral moves")
+        indexes = [models.Index(fields=["referral", "at"], name="referral_timeline")]
+
+    def __str__(self):
+        return f"{self.from_status} -> {self.to_status}"

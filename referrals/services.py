@@ -1,0 +1,183 @@
+"""Referral writes: draft, send (with consent or a recorded override), move, confirm."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from participants.models import ConsentPurpose, consent_summary
+
+from . import workflow
+from .models import RESPONSE_TIME, Referral, ReferralStatus, ReferralTransition
+
+ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+class ReferralRefused(Exception):
+    """A referral move that may not be made now; nothing was written."""
+
+
+class ReferralChanged(ReferralRefused):
+    """Somebody else moved the referral first: the page showed an old state."""
+
+
+@transaction.atomic
+def create_referral(
+    *, case, agency, service, reason, urgency, by, household_member=None, shared_chronology=""
+) -> Referral:
+    referral = Referral.objects.create(
+        case=case,
+        agency=agency,
+        service=service,
+        reason=reason,
+        urgency=urgency,
+        household_member=household_member,
+        shared_chronology=shared_chronology,
+        created_by=by,
+    )
+    ReferralTransition.objects.create(
+        referral=referral, from_status="", to_status=ReferralStatus.DRAFT, by=by
+    )
+    return referral
+
+
+def covering_consent(referral):
+    """The consent in force that covers sharing with this agency's type, if any."""
+    purpose = ConsentPurpose.for_agency_type(referral.agency.type)
+    consents = list(referral.case.participant.consents.all())
+    if purpose is None or consent_summary(consents).get(purpose) != "given":
+        return None
+    in_force = [c for c in consents if c.is_in_force and purpose in c.purposes]
+    return max(in_force, key=lambda c: (c.given_at, c.recorded_at))
+
+
+@transaction.atomic
+def send_referral(*, referral, by, version, override_reason="") -> Referral:
+    """Send a draft: it needs a consent covering the agency, or a coordinator's override."""
+    referral = _locked(referral, version)
+    _check_move(referral, ReferralStatus.SENT, by)
+    consent = covering_consent(referral)
+    if consent is None:
+        if by.role not in workflow.REVIEWERS:
+            raise ReferralRefused(
+                _(
+                    "No consent covers sharing with this agency. Record the consent, or ask "
+                    "the coordinator to send it with a recorded reason."
+                )
+            )
+        if not override_reason.strip():
+            raise ReferralRefused(_("Sending without consent needs the reason written down."))
+        referral.consent_override_reason = override_reason.strip()
+        referral.consent_override_by = by
+    referral.consent = consent
+    now = timezone.now()
+    referral.sent_at = now
+    referral.due_at = now + RESPONSE_TIME[referral.urgency]
+    referral.number = (
+        f"{referral.pk:05d}/RUJ/{referral.case.program.office_id}/"
+        f"{ROMAN_MONTHS[now.month - 1]}/{now.year}"
+    )
+    _move(referral, ReferralStatus.SENT, by, note=override_reason.strip())
+    referral.save()
+    referral.refresh_from_db()
+    transaction.on_commit(lambda: notify_agency(referral))
+    return referral
+
+
+@transaction.atomic
+def move_referral(*, referral, to, by, version, note="", decline_reason="", outcome="") -> Referral:
+    """Any move after sending. Exactly one of two people acting at once wins."""
+    referral = _locked(referral, version)
+    _check_move(referral, to, by)
+    needs = workflow.requirement(referral.status, to)
+    written = {"note": note, "decline_reason": decline_reason, "outcome": outcome}
+    if needs and not written[needs].strip():
+        raise ReferralRefused(
+            {
+                "decline_reason": _("Declining needs a reason."),
+                "outcome": _("Completing needs the outcome."),
+                "note": _("Write a note for this move."),
+            }[needs]
+        )
+    if to == ReferralStatus.DECLINED:
+        referral.decline_reason = decline_reason.strip()
+    if to == ReferralStatus.COMPLETED:
+        referral.outcome = outcome.strip()
+    if (referral.status, to) == (ReferralStatus.DECLINED, ReferralStatus.SENT):
+        referral.decline_reason = ""
+    _move(referral, to, by, note=(note or decline_reason or outcome).strip())
+    referral.save()
+    referral.refresh_from_db()
+    transaction.on_commit(lambda: notify_sender(referral))
+    return referral
+
+
+@transaction.atomic
+def confirm_with_returnee(*, referral, by) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.COMPLETED:
+        raise ReferralRefused(_("Only a completed referral is confirmed with the returnee."))
+    if referral.returnee_confirmed_at is None:
+        referral.returnee_confirmed_at = timezone.now()
+        referral.save(update_fields=["returnee_confirmed_at"])
+    return referral
+
+
+def _locked(referral, version):
+    locked = (
+        Referral.objects.select_for_update().select_related("agency", "case").get(pk=referral.pk)
+    )
+    if locked.version != version:
+        raise ReferralChanged(
+            _("Somebody changed this referral a moment ago; it is now %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _check_move(referral, to, by):
+    if to not in workflow.allowed_moves(referral, by):
+        raise ReferralRefused(
+            _("A referral that is %(current)s cannot be moved to %(target)s by you.")
+            % {
+                "current": referral.get_status_display(),
+                "target": ReferralStatus(to).label if to in ReferralStatus.values else to,
+            }
+        )
+
+
+def _move(referral, to, by, note):
+    ReferralTransition.objects.create(
+        referral=referral, from_status=referral.status, to_status=to, note=note, by=by
+    )
+    referral.status = to
+    referral.version = F("version") + 1
+
+
+def notify_agency(referral):
+    recipients = list(
+        User.objects.filter(agency=referral.agency, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    _mail(referral, recipients, "referrals/email_new.txt")
+
+
+def notify_sender(referral):
+    people = {referral.created_by, referral.case.case_worker} - {None}
+    _mail(referral, [p.email for p in people if p.email], "referrals/email_status.txt")
+
+
+def _mail(referral, recipients, template):
+    if not recipients:
+        return
+    link = settings.SITE_URL + reverse("referrals:detail", args=[referral.pk])
+    # Emails carry no personal detail: the link leads to the page behind a login.
+    body = render_to_string(template, {"referral": referral, "link": link})
+    subject, _blank, message = body.partition("\n\n")
+    send_mail(subject.strip(), message.strip(), None, recipients)

@@ -1,0 +1,31 @@
+"""What each kind of agency sees of a referred person (DESIGN section 5: minimum necessary).
+
+Identity is always shared. Everything else is named here, per agency type, and every
+page, letter and email an agency officer sees is built from `sections_for`.
+"""
+
+from accounts.models import AgencyType
+
+IDENTITY = "identity"  # name, NIK, sex, birth date, address, phone
+CIVIL = "civil"  # civil-registration issues, KK number
+HOUSEHOLD = "household"  # the family left behind
+SOCIOECONOMIC = "socioeconomic"  # JKN, BPJS, DTSEN decile
+WORK_HISTORY = "work_history"  # periods abroad, education
+SCREENING = "screening"  # physical and mental-health screening results
+CHRONOLOGY = "chronology"  # what the case worker chose to share of what happened
+
+SHARING = {
+    AgencyType.DISDUKCAPIL: {IDENTITY, CIVIL},
+    AgencyType.DINSOS: {IDENTITY, HOUSEHOLD, SOCIOECONOMIC},
+    AgencyType.DISNAKERTRANS: {IDENTITY, WORK_HISTORY},
+    AgencyType.DINKES: {IDENTITY, SCREENING},
+    AgencyType.HEALTH_FACILITY: {IDENTITY, SCREENING},
+    AgencyType.UPTD_PPA: {IDENTITY, CHRONOLOGY},
+    AgencyType.BPJS_KESEHATAN: {IDENTITY, SOCIOECONOMIC},
+    AgencyType.BPJS_KETENAGAKERJAAN: {IDENTITY, SOCIOECONOMIC},
+    AgencyType.OTHER: {IDENTITY},
+}
+
+
+def sections_for(agency_type) -> frozenset[str]:
+    return frozenset(SHARING.get(agency_type, {IDENTITY}))
