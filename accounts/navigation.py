@@ -28,6 +28,11 @@ MENU = [
     MenuItem(_("Home"), "home"),
     MenuItem(_("Participants"), "participants:list", roles=OFFICE_READERS),
     MenuItem(_("Programs"), "cases:programs", roles=OFFICE_READERS),
+    MenuItem(
+        _("Referrals"),
+        "referrals:list",
+        roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER}),
+    ),
     MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
 ]
 

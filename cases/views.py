@@ -163,7 +163,7 @@ def case_detail(request, pk):
         Case.objects.select_related(
             "participant__village__parent", "program__office", "case_worker"
         )
-        .prefetch_related("participant__problems")
+        .prefetch_related("participant__problems", "referrals__service", "referrals__agency")
         .get(pk=case.pk)
     )
     episode = case.participant.episodes.exclude(arrival_date=None).order_by("-arrival_date").first()

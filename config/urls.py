@@ -11,6 +11,7 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("participants/", include("participants.urls")),
     path("", include("cases.urls")),
+    path("", include("referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

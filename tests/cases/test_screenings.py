@@ -833,9 +833,9 @@ def screen_at_visits(case, months, by):
 
 # Session, user; the case (access check) and the case with its participant, program and
 # worker; the problems; the latest period abroad; the screenings with their visits; the
-# office; the open alerts; the history; the visits; the plan; the notes: the same however
-# many screenings and visits the case has.
-CASE_PAGE_QUERIES = 13
+# office; the open alerts; the history; the visits; the plan; the notes; the referrals
+# (none here): the same however many screenings and visits the case has.
+CASE_PAGE_QUERIES = 14
 
 
 @pytest.mark.parametrize("months", [[1], [1, 3, 6, 12]], ids=["one-visit", "four-visits"])

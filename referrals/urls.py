@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("referrals/", views.referral_list, name="list"),
+    path("cases/<int:case_pk>/referrals/new/", views.referral_new, name="new"),
+    path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path("referrals/<int:pk>/send/", views.referral_send, name="send"),
+    path("referrals/<int:pk>/move/", views.referral_move, name="move"),
+    path("referrals/<int:pk>/confirm/", views.referral_confirm, name="confirm"),
+]

@@ -1,0 +1,174 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import AccessLog, Role
+from cases import access as case_access
+
+from . import access, services, sharing, workflow
+from .filters import BOXES, ReferralFilter
+from .forms import MoveForm, ReferralForm, SendForm
+from .models import Referral, ReferralStatus
+
+PAGE_SIZE = 25
+
+
+def referral_list(request):
+    """An agency officer's inbox, or the office's outbox for BP3MI staff."""
+    access.require_reader(request.user)
+    referrals = Referral.objects.visible_to(request.user)
+    now = timezone.now()
+    counts = referrals.aggregate(
+        new=Count("pk", filter=Q(status__in=BOXES["new"])),
+        in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
+        overdue=Count("pk", filter=Q(pk__in=referrals.overdue(now).values("pk"))),
+        done=Count("pk", filter=Q(status__in=BOXES["done"])),
+    )
+    box = request.GET.get("box", "")
+    listed = referrals.select_related("agency", "service", "case__participant")
+    if box == "overdue":
+        listed = listed.overdue(now)
+    elif box in BOXES:
+        listed = listed.filter(status__in=BOXES[box])
+    filterset = ReferralFilter(request.GET or None, queryset=listed.order_by("due_at", "-pk"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx = {
+        "counts": counts,
+        "box": box,
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "is_inbox": request.user.role == Role.AGENCY_OFFICER,
+        "now": now,
+    }
+    return render(request, "referrals/list.html", ctx)
+
+
+def referral_new(request, case_pk):
+    case = case_access.get_case_for(request.user, case_pk, write=True)
+    form = ReferralForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        referral = services.create_referral(
+            case=case,
+            agency=form.cleaned_data["agency"],
+            service=form.cleaned_data["service"],
+            reason=form.cleaned_data["reason"],
+            urgency=form.cleaned_data["urgency"],
+            household_member=form.cleaned_data["household_member"],
+            shared_chronology=form.cleaned_data["shared_chronology"],
+            by=request.user,
+        )
+        messages.info(request, _("Check what the agency will see, then send the referral."))
+        return redirect(referral)
+    return render(request, "referrals/form.html", {"case": case, "form": form})
+
+
+def shared_data(referral):
+    """What the agency's officers see of the person, by the sharing rule of its type."""
+    sections = sharing.sections_for(referral.agency.type)
+    participant = referral.case.participant
+    data = {"sections": sections, "participant": participant, "member": referral.household_member}
+    if sharing.HOUSEHOLD in sections:
+        data["household"] = list(participant.household.all())
+    if sharing.WORK_HISTORY in sections:
+        data["episodes"] = list(participant.episodes.order_by("-arrival_date"))
+    if sharing.SCREENING in sections:
+        data["screenings"] = list(referral.case.screenings.order_by("-screened_on", "-pk"))
+    return data
+
+
+def referral_detail(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    officer = request.user.role == Role.AGENCY_OFFICER
+    if officer:
+        AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
+    moves = [
+        (to, workflow.VERBS[to], workflow.requirement(referral.status, to))
+        for to in workflow.allowed_moves(referral, request.user)
+        if to != ReferralStatus.SENT or referral.status != ReferralStatus.DRAFT
+    ]
+    ctx = {
+        "referral": referral,
+        "officer": officer,
+        "shared": shared_data(referral),
+        "moves": moves,
+        "move_form": MoveForm(initial={"version": referral.version}),
+        "send_form": SendForm(initial={"version": referral.version}),
+        "can_send": referral.status == ReferralStatus.DRAFT
+        and ReferralStatus.SENT in workflow.allowed_moves(referral, request.user),
+        "needs_override": referral.status == ReferralStatus.DRAFT
+        and services.covering_consent(referral) is None,
+        "transitions": referral.transitions.select_related("by").order_by("at", "pk"),
+        "can_confirm": not officer
+        and referral.status == ReferralStatus.COMPLETED
+        and referral.returnee_confirmed_at is None,
+    }
+    return render(request, "referrals/detail.html", ctx)
+
+
+@require_POST
+def referral_send(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The referral was not sent."))
+        return redirect(referral)
+    try:
+        services.send_referral(
+            referral=referral,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            override_reason=form.cleaned_data["override_reason"],
+        )
+    except services.ReferralRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The referral is sent. The agency is told."))
+    return redirect(referral)
+
+
+@require_POST
+def referral_move(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["to"] not in ReferralStatus.values:
+        raise PermissionDenied
+    try:
+        referral = services.move_referral(
+            referral=referral,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["note"],
+            decline_reason=form.cleaned_data["decline_reason"],
+            outcome=form.cleaned_data["outcome"],
+        )
+    except services.ReferralRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The referral is now %(status)s.") % {"status": referral.get_status_display()},
+        )
+    return redirect(referral)
+
+
+@require_POST
+def referral_confirm(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    if request.user.role == Role.AGENCY_OFFICER:
+        raise PermissionDenied
+    try:
+        services.confirm_with_returnee(referral=referral, by=request.user)
+    except services.ReferralRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The returnee's confirmation is recorded."))
+    return redirect(referral)
