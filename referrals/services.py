@@ -59,7 +59,7 @@ def covering_consent(referral):
 @transaction.atomic
 def send_referral(*, referral, by, version, override_reason="") -> Referral:
     """Send a draft: it needs a consent covering the agency, or a coordinator's override."""
-    referral = _locked(referral, version)
+    referral = _locked(referral, version, by)
     _check_move(referral, ReferralStatus.SENT, by)
     consent = covering_consent(referral)
     if consent is None:
@@ -92,7 +92,9 @@ def send_referral(*, referral, by, version, override_reason="") -> Referral:
 @transaction.atomic
 def move_referral(*, referral, to, by, version, note="", decline_reason="", outcome="") -> Referral:
     """Any move after sending. Exactly one of two people acting at once wins."""
-    referral = _locked(referral, version)
+    referral = _locked(referral, version, by)
+    if referral.status == ReferralStatus.DRAFT and to == ReferralStatus.SENT:
+        raise ReferralRefused(_("A draft is sent with its consent check: use Send."))
     _check_move(referral, to, by)
     needs = workflow.requirement(referral.status, to)
     written = {"note": note, "decline_reason": decline_reason, "outcome": outcome}
@@ -109,7 +111,11 @@ def move_referral(*, referral, to, by, version, note="", decline_reason="", outc
     if to == ReferralStatus.COMPLETED:
         referral.outcome = outcome.strip()
     if (referral.status, to) == (ReferralStatus.DECLINED, ReferralStatus.SENT):
+        # Sent back: the agency gets a fresh deadline, and consent must still hold.
+        if covering_consent(referral) is None and not referral.consent_override_reason:
+            raise ReferralRefused(_("The consent no longer covers this agency."))
         referral.decline_reason = ""
+        referral.due_at = timezone.now() + RESPONSE_TIME[referral.urgency]
     _move(referral, to, by, note=(note or decline_reason or outcome).strip())
     referral.save()
     referral.refresh_from_db()
@@ -119,7 +125,10 @@ def move_referral(*, referral, to, by, version, note="", decline_reason="", outc
 
 @transaction.atomic
 def confirm_with_returnee(*, referral, by) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    """The case worker records that the returnee confirmed the agency's outcome."""
+    if by.role not in workflow.SENDERS:
+        raise ReferralRefused(_("The case worker records the returnee's confirmation."))
+    referral = _locked(referral, referral.version, by)
     if referral.status != ReferralStatus.COMPLETED:
         raise ReferralRefused(_("Only a completed referral is confirmed with the returnee."))
     if referral.returnee_confirmed_at is None:
@@ -128,10 +137,17 @@ def confirm_with_returnee(*, referral, by) -> Referral:
     return referral
 
 
-def _locked(referral, version):
-    locked = (
-        Referral.objects.select_for_update().select_related("agency", "case").get(pk=referral.pk)
-    )
+def _locked(referral, version, by):
+    """The referral, row-locked, if `by` may see it and it is still at `version`."""
+    try:
+        locked = (
+            Referral.objects.visible_to(by)
+            .select_for_update(of=("self",))
+            .select_related("agency", "case")
+            .get(pk=referral.pk)
+        )
+    except Referral.DoesNotExist:
+        raise ReferralRefused(_("This referral is not yours to move.")) from None
     if locked.version != version:
         raise ReferralChanged(
             _("Somebody changed this referral a moment ago; it is now %(status)s.")

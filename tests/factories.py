@@ -108,3 +108,17 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
                 sector="informal",
                 return_type=kwargs.get("return_type", "problem"),
             )
+
+
+def load_reference_data():
+    """Reload the reference lists the data migrations seed (problems, services).
+
+    Browser and threaded tests run in transactions that end by emptying every
+    table, these lists included; the tests after them put them back with this.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("participants.migrations.0002_seed_problems").add_problems(apps, None)
+    import_module("referrals.migrations.0002_service_catalogue").add_services(apps, None)

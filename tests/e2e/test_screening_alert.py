@@ -5,12 +5,10 @@ roster; the coordinator sees the alert on the dashboard and records what was don
 """
 
 import datetime
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -22,6 +20,7 @@ from cases.models import Alert, Program, Screening
 from participants import demo as participants_demo
 from participants.models import Participant
 from regions.models import Region
+from tests.factories import load_reference_data
 
 SUBMIT = "Simpan dan lanjut ke peserta berikutnya"
 SUICIDE_ITEM = 17
@@ -29,16 +28,10 @@ YES_ITEMS = {1, 3, 9, SUICIDE_ITEM}
 ACTION = "Psikolog mendampingi hari itu; keluarga diberi tahu."
 
 
-def _seed_problems():
-    """The problem list comes from a data migration, which a transactional test's flush empties."""
-    migration = importlib.import_module("participants.migrations.0002_seed_problems")
-    migration.add_problems(apps, None)
-
-
 @pytest.fixture
 def mekar_baru_program(demo_world):
     """The Mekar Baru event with three of the demo returnees enrolled (no screenings yet)."""
-    _seed_problems()
+    load_reference_data()
     participants_demo.seed(io.StringIO())
     program = Program.objects.create(
         office=Office.objects.get(name=OFFICE_NAME),
