@@ -1,4 +1,3 @@
-import weasyprint
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -118,6 +117,9 @@ def referral_detail(request, pk):
 
 def referral_letter(request, pk):
     """The Surat Rujukan as a PDF, from what the agency may see; every download is logged."""
+    # Imported here: WeasyPrint needs Pango, which only the PDF pages should depend on.
+    import weasyprint
+
     referral = access.get_referral_for(request.user, pk)
     if referral.status == ReferralStatus.DRAFT:
         raise Http404
