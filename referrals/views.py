@@ -92,7 +92,7 @@ def referral_detail(request, pk):
     if officer:
         AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
     moves = [
-        (to, workflow.VERBS[to], workflow.requirement(referral.status, to))
+        (to, workflow.verb(referral.status, to), workflow.requirement(referral.status, to))
         for to in workflow.allowed_moves(referral, request.user)
         if to != ReferralStatus.SENT or referral.status != ReferralStatus.DRAFT
     ]

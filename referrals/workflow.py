@@ -21,8 +21,8 @@ MOVES = {
     (S.IN_PROGRESS, S.UNABLE): (AGENCY, "note"),
     # A declined referral goes to the coordinator, who sends it back to the agency...
     (S.DECLINED, S.SENT): (REVIEWERS, "note"),
-    # ...or the sender withdraws it, like any referral not yet completed.
-    (S.DECLINED, S.CANCELLED): (SENDERS, None),
+    # ...or confirms the decline, which closes it.
+    (S.DECLINED, S.CANCELLED): (REVIEWERS, "note"),
     (S.SENT, S.CANCELLED): (SENDERS, None),
     (S.ACCEPTED, S.CANCELLED): (SENDERS, None),
     (S.IN_PROGRESS, S.CANCELLED): (SENDERS, None),
@@ -37,6 +37,17 @@ VERBS = {
     S.UNABLE: _("Unable to help"),
     S.CANCELLED: _("Cancel"),
 }
+
+
+# Where the same target means something else from a given status.
+VERBS_FROM = {
+    (S.DECLINED, S.SENT): _("Send back to the agency"),
+    (S.DECLINED, S.CANCELLED): _("Confirm the decline"),
+}
+
+
+def verb(frm, to):
+    return VERBS_FROM.get((frm, to), VERBS[to])
 
 
 def allowed_moves(referral, user):
