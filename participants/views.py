@@ -94,6 +94,11 @@ def participant_detail(request, pk):
             "household",
             Prefetch("consents", queryset=Consent.objects.select_related("evidence")),
             "documents",
+            # Each case's referrals with their moves, for the timelines.
+            "cases__program",
+            "cases__referrals__service",
+            "cases__referrals__agency",
+            "cases__referrals__transitions__by",
         )
         .get(pk=participant.pk)
     )

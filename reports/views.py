@@ -1,9 +1,11 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import render
 
 from accounts.models import Role
 from cases import access as case_access
 from cases.models import Alert, Case
+from referrals.filters import BOXES
+from referrals.models import Referral, ReferralStatus
 
 
 def dashboard(request):
@@ -30,6 +32,17 @@ def dashboard(request):
             for value, label in Case.Status.choices
             if value != Case.Status.CLOSED
         ]
+    if user.role in (Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER):
+        referrals = Referral.objects.visible_to(user)
+        ctx["referral_counts"] = referrals.aggregate(
+            new=Count("pk", filter=Q(status__in=BOXES["new"])),
+            in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
+            overdue=Count("pk", filter=Q(pk__in=referrals.overdue().values("pk"))),
+        )
+        if user.role in (Role.ADMIN, Role.COORDINATOR):
+            ctx["declined"] = referrals.filter(status=ReferralStatus.DECLINED).select_related(
+                "agency", "service"
+            )
     if user.role == Role.CASE_WORKER:
         ctx["my_cases"] = (
             Case.objects.visible_to(user)

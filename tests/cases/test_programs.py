@@ -469,9 +469,9 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 
 # --- The dashboard ------------------------------------------------------------------------
 
-# Session, user, the user's office; the open cases by stage; the open alerts of the office:
-# the same however many cases the office has.
-DASHBOARD_QUERIES = 5
+# Session, user, the user's office; the open cases by stage; the open alerts of the office;
+# the referral counts; the declined referrals: the same however many cases the office has.
+DASHBOARD_QUERIES = 7
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
