@@ -39,6 +39,8 @@ def referral_list(request):
         listed = listed.filter(status__in=BOXES[box])
     filterset = ReferralFilter(request.GET or None, queryset=listed.order_by("due_at", "-pk"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for referral in page.object_list:
+        referral.moves = _moves(referral, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -72,6 +74,16 @@ def referral_new(request, case_pk):
     return render(request, "referrals/form.html", {"case": case, "form": form})
 
 
+def _moves(referral, user):
+    """(target, verb, what it needs written) for each move this user may make now."""
+    return [
+        (to, workflow.verb(referral.status, to), workflow.requirement(referral.status, to))
+        for to in workflow.allowed_moves(referral, user)
+        # A draft is sent through its own form, with the consent check.
+        if not (referral.status == ReferralStatus.DRAFT and to == ReferralStatus.SENT)
+    ]
+
+
 def shared_data(referral):
     """What the agency's officers see of the person, by the sharing rule of its type."""
     sections = sharing.sections_for(referral.agency.type)
@@ -91,11 +103,7 @@ def referral_detail(request, pk):
     officer = request.user.role == Role.AGENCY_OFFICER
     if officer:
         AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
-    moves = [
-        (to, workflow.verb(referral.status, to), workflow.requirement(referral.status, to))
-        for to in workflow.allowed_moves(referral, request.user)
-        if to != ReferralStatus.SENT or referral.status != ReferralStatus.DRAFT
-    ]
+    moves = _moves(referral, request.user)
     ctx = {
         "referral": referral,
         "officer": officer,
@@ -161,6 +169,7 @@ def referral_move(request, pk):
     form = MoveForm(request.POST)
     if not form.is_valid() or form.cleaned_data["to"] not in ReferralStatus.values:
         raise PermissionDenied
+    error = None
     try:
         referral = services.move_referral(
             referral=referral,
@@ -171,8 +180,16 @@ def referral_move(request, pk):
             decline_reason=form.cleaned_data["decline_reason"],
             outcome=form.cleaned_data["outcome"],
         )
-    except services.ReferralRefused as error:
-        messages.error(request, str(error))
+    except services.ReferralRefused as refused:
+        error = str(refused)
+    if request.htmx:
+        # The inbox row, updated in place, or showing why it was not and where it stands.
+        referral = access.get_referral_for(request.user, pk)
+        referral.moves = _moves(referral, request.user)
+        ctx = {"referral": referral, "error": error, "is_inbox": True}
+        return render(request, "referrals/list.html#row", ctx)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(
             request,

@@ -192,3 +192,41 @@ def test_the_inbox_query_count_does_not_grow(
 
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(how_many, 25)
+
+
+def test_accepting_in_the_inbox_answers_with_the_updated_row(client, sent, dinsos_officer):
+    client.force_login(dinsos_officer)
+
+    response = client.post(
+        reverse("referrals:move", args=[sent.pk]),
+        {"to": "accepted", "version": sent.version},
+        HTTP_HX_REQUEST="true",
+    )
+
+    row = response.content.decode().strip()
+    assert row.startswith(f'<tr id="referral-{sent.pk}">')
+    assert "<html" not in row
+    sent.refresh_from_db()
+    assert sent.status == Referral.Status.ACCEPTED
+    # The row now offers the next move.
+    assert 'value="in_progress"' in row
+
+
+def test_a_move_on_a_stale_row_is_refused_in_place_with_the_current_state(
+    client, sent, dinsos_officer
+):
+    client.force_login(dinsos_officer)
+    services.move_referral(referral=sent, to="accepted", by=dinsos_officer, version=sent.version)
+
+    response = client.post(
+        reverse("referrals:move", args=[sent.pk]),
+        {"to": "declined", "version": sent.version, "decline_reason": "Kuota habis"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    row = response.content.decode()
+    assert 'role="alert"' in row
+    assert "Diterima" in row
+    sent.refresh_from_db()
+    assert sent.status == Referral.Status.ACCEPTED
+    assert sent.decline_reason == ""
