@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, AgencyType
+from participants.documents import validate_upload
 
 from .models import Referral, Service
 
@@ -59,6 +60,16 @@ class MoveForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    evidence = forms.FileField(
+        label=_("Evidence (optional)"), required=False, help_text=_("PDF, JPEG or PNG.")
+    )
+
+    def clean_evidence(self):
+        uploaded = self.cleaned_data.get("evidence")
+        self.evidence_type = self.evidence_extension = None
+        if uploaded:
+            self.evidence_type, self.evidence_extension = validate_upload(uploaded)
+        return uploaded
 
 
 class SendForm(forms.Form):

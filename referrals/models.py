@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pghistory
 from django.conf import settings
@@ -30,6 +31,11 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name_en if (get_language() or "id").startswith("en") else self.name
+
+
+def evidence_path(referral, filename):
+    # Random names: the original name is kept in the row, never in the path.
+    return f"referrals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
 class Urgency(models.TextChoices):
@@ -137,6 +143,11 @@ class Referral(models.Model):
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    outcome_evidence = models.FileField(
+        _("evidence of the outcome"), upload_to=evidence_path, blank=True
+    )
+    outcome_evidence_name = models.CharField(max_length=200, blank=True, editable=False)
+    outcome_evidence_type = models.CharField(max_length=50, blank=True, editable=False)
     returnee_confirmed_at = models.DateTimeField(
         _("confirmed with the returnee"), null=True, blank=True
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from participants.documents import download_name
 from participants.models import ConsentPurpose, consent_summary
 
 from . import workflow
@@ -90,7 +91,9 @@ def send_referral(*, referral, by, version, override_reason="") -> Referral:
 
 
 @transaction.atomic
-def move_referral(*, referral, to, by, version, note="", decline_reason="", outcome="") -> Referral:
+def move_referral(
+    *, referral, to, by, version, note="", decline_reason="", outcome="", evidence=None
+) -> Referral:
     """Any move after sending. Exactly one of two people acting at once wins."""
     referral = _locked(referral, version, by)
     if referral.status == ReferralStatus.DRAFT and to == ReferralStatus.SENT:
@@ -110,6 +113,11 @@ def move_referral(*, referral, to, by, version, note="", decline_reason="", outc
         referral.decline_reason = decline_reason.strip()
     if to == ReferralStatus.COMPLETED:
         referral.outcome = outcome.strip()
+        if evidence is not None:
+            uploaded, content_type, extension = evidence
+            referral.outcome_evidence = uploaded
+            referral.outcome_evidence_name = download_name(uploaded.name, extension)
+            referral.outcome_evidence_type = content_type
     if (referral.status, to) == (ReferralStatus.DECLINED, ReferralStatus.SENT):
         # Sent back: the agency gets a fresh deadline, and consent must still hold.
         if covering_consent(referral) is None and not referral.consent_override_reason:

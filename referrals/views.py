@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -166,11 +166,17 @@ def referral_send(request, pk):
 @require_POST
 def referral_move(request, pk):
     referral = access.get_referral_for(request.user, pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["to"] not in ReferralStatus.values:
+    form = MoveForm(request.POST, request.FILES)
+    if "to" in form.errors or "version" in form.errors:
         raise PermissionDenied
     error = None
+    if form.errors:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    elif form.cleaned_data["to"] not in ReferralStatus.values:
+        raise PermissionDenied
     try:
+        if error:
+            raise services.ReferralRefused(error)
         referral = services.move_referral(
             referral=referral,
             to=form.cleaned_data["to"],
@@ -179,6 +185,11 @@ def referral_move(request, pk):
             note=form.cleaned_data["note"],
             decline_reason=form.cleaned_data["decline_reason"],
             outcome=form.cleaned_data["outcome"],
+            evidence=(
+                (form.cleaned_data["evidence"], form.evidence_type, form.evidence_extension)
+                if form.cleaned_data.get("evidence")
+                else None
+            ),
         )
     except services.ReferralRefused as refused:
         error = str(refused)
@@ -196,6 +207,19 @@ def referral_move(request, pk):
             _("The referral is now %(status)s.") % {"status": referral.get_status_display()},
         )
     return redirect(referral)
+
+
+def referral_evidence(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    if not referral.outcome_evidence:
+        raise Http404
+    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=referral, detail="evidence")
+    return FileResponse(
+        referral.outcome_evidence.open("rb"),
+        as_attachment=True,
+        filename=referral.outcome_evidence_name,
+        content_type=referral.outcome_evidence_type,
+    )
 
 
 @require_POST

@@ -230,3 +230,71 @@ def test_a_move_on_a_stale_row_is_refused_in_place_with_the_current_state(
     sent.refresh_from_db()
     assert sent.status == Referral.Status.ACCEPTED
     assert sent.decline_reason == ""
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def in_progress(sent, dinsos_officer):
+    referral = services.move_referral(
+        referral=sent, to="accepted", by=dinsos_officer, version=sent.version
+    )
+    return services.move_referral(
+        referral=referral, to="in_progress", by=dinsos_officer, version=referral.version
+    )
+
+
+def test_completing_may_carry_evidence_that_only_permitted_users_download(
+    client, in_progress, dinsos_officer, case_worker_a, dinkes_officer, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dinsos_officer)
+    upload = SimpleUploadedFile("bukti", PDF_BYTES, content_type="application/octet-stream")
+
+    client.post(
+        reverse("referrals:move", args=[in_progress.pk]),
+        {
+            "to": "completed",
+            "version": in_progress.version,
+            "outcome": "PKH diusulkan",
+            "evidence": upload,
+        },
+    )
+
+    in_progress.refresh_from_db()
+    assert in_progress.status == Referral.Status.COMPLETED
+    assert in_progress.outcome_evidence_name == "bukti.pdf"
+    url = reverse("referrals:evidence", args=[in_progress.pk])
+    client.force_login(case_worker_a)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    client.force_login(dinkes_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_evidence_that_is_not_a_pdf_or_image_is_refused_and_nothing_moves(
+    client, in_progress, dinsos_officer, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dinsos_officer)
+
+    client.post(
+        reverse("referrals:move", args=[in_progress.pk]),
+        {
+            "to": "completed",
+            "version": in_progress.version,
+            "outcome": "Selesai",
+            "evidence": SimpleUploadedFile("x.pdf", b"<html>bukan pdf</html>"),
+        },
+    )
+
+    in_progress.refresh_from_db()
+    assert in_progress.status == Referral.Status.IN_PROGRESS
+    assert not in_progress.outcome_evidence
