@@ -12,6 +12,7 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("", include("cases.urls")),
     path("", include("referrals.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,6 @@ urlpatterns = [
     path("referrals/", views.referral_list, name="list"),
     path("cases/<int:case_pk>/referrals/new/", views.referral_new, name="new"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
-    path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="letter"),
     path("referrals/<int:pk>/evidence/", views.referral_evidence, name="evidence"),
     path("referrals/<int:pk>/send/", views.referral_send, name="send"),
     path("referrals/<int:pk>/move/", views.referral_move, name="move"),

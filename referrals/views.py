@@ -2,9 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -121,25 +120,6 @@ def referral_detail(request, pk):
         and referral.returnee_confirmed_at is None,
     }
     return render(request, "referrals/detail.html", ctx)
-
-
-def referral_letter(request, pk):
-    """The Surat Rujukan as a PDF, from what the agency may see; every download is logged."""
-    # Imported here: WeasyPrint needs Pango, which only the PDF pages should depend on.
-    import weasyprint
-
-    referral = access.get_referral_for(request.user, pk)
-    if referral.status == ReferralStatus.DRAFT:
-        raise Http404
-    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=referral, detail="letter")
-    html = render_to_string(
-        "referrals/letter.html", {"referral": referral, "shared": shared_data(referral)}, request
-    )
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"surat-rujukan-{referral.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_POST

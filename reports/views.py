@@ -1,11 +1,16 @@
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 
 from accounts.models import Role
 from cases import access as case_access
 from cases.models import Alert, Case
+from referrals import access as referral_access
 from referrals.filters import BOXES
 from referrals.models import Referral, ReferralStatus
+from referrals.views import shared_data
+
+from .pdf import pdf_response
 
 
 def dashboard(request):
@@ -52,3 +57,18 @@ def dashboard(request):
             .order_by("participant__full_name")
         )
     return render(request, "reports/dashboard.html", ctx)
+
+
+def referral_letter(request, pk):
+    """The Surat Rujukan as a PDF, from what the agency may see; every download is logged."""
+    referral = referral_access.get_referral_for(request.user, pk)
+    if referral.status == ReferralStatus.DRAFT:
+        raise Http404
+    ctx = {"referral": referral, "shared": shared_data(referral)}
+    return pdf_response(
+        request,
+        "referrals/letter.html",
+        ctx,
+        filename=f"surat-rujukan-{referral.pk}.pdf",
+        obj=referral,
+    )

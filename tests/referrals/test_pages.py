@@ -69,7 +69,7 @@ def test_an_officer_of_another_agency_gets_404_everywhere(client, sent, dinkes_o
     detail = reverse("referrals:detail", args=[sent.pk])
 
     assert client.get(detail).status_code == 404
-    assert client.get(reverse("referrals:letter", args=[sent.pk])).status_code == 404
+    assert client.get(reverse("reports:referral_letter", args=[sent.pk])).status_code == 404
     for name in ("send", "move", "confirm"):
         url = reverse(f"referrals:{name}", args=[sent.pk])
         assert client.post(url, {"to": "accepted", "version": sent.version}).status_code == 404
@@ -100,7 +100,7 @@ def test_disdukcapil_sees_no_screening_result_and_no_narrative_on_the_page_or_le
     client.force_login(disdukcapil_officer)
 
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-    letter = pdf_text(client.get(reverse("referrals:letter", args=[referral.pk])))
+    letter = pdf_text(client.get(reverse("reports:referral_letter", args=[referral.pk])))
 
     for text in (page, letter):
         assert case_a.participant.full_name in text
@@ -116,7 +116,7 @@ def test_dinkes_sees_the_screening_results_on_the_page_and_letter(
     client.force_login(dinkes_officer)
 
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
-    letter = pdf_text(client.get(reverse("referrals:letter", args=[referral.pk])))
+    letter = pdf_text(client.get(reverse("reports:referral_letter", args=[referral.pk])))
 
     for text in (page, letter):
         assert "SRQ20" in text.upper().replace("-", "")
@@ -127,7 +127,7 @@ def test_dinkes_sees_the_screening_results_on_the_page_and_letter(
 def test_the_letter_is_numbered_and_addressed_and_its_download_logged(client, sent, dinsos_officer):
     client.force_login(dinsos_officer)
 
-    response = client.get(reverse("referrals:letter", args=[sent.pk]))
+    response = client.get(reverse("reports:referral_letter", args=[sent.pk]))
 
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="referral_letter"),
+]
