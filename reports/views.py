@@ -1,10 +1,13 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.models import Role
 from cases import access as case_access
-from cases.models import Alert, Case
+from cases.models import Alert, Case, Screening
+from participants import access as participant_access
+from participants.models import Participant
 from referrals import access as referral_access
 from referrals.filters import BOXES
 from referrals.models import Referral, ReferralStatus
@@ -71,4 +74,36 @@ def referral_letter(request, pk):
         ctx,
         filename=f"surat-rujukan-{referral.pk}.pdf",
         obj=referral,
+    )
+
+
+def participant_report(request, pk):
+    """One returnee's whole record as a PDF for the file or the Kabupaten."""
+    participant = participant_access.get_participant_for(request.user, pk)
+    participant = (
+        Participant.objects.select_related("office", "village__parent__parent")
+        .prefetch_related("episodes", "problems")
+        .get(pk=participant.pk)
+    )
+    cases = participant.cases.select_related("program").prefetch_related(
+        Prefetch("screenings", queryset=Screening.objects.order_by("screened_on", "pk")),
+        "screenings__alerts",
+        "plan_items__responsible_agency",
+        "referrals__service",
+        "referrals__agency",
+        "referrals__transitions",
+        "follow_ups",
+    )
+    ctx = {
+        "participant": participant,
+        "cases": cases,
+        "can_read_narrative": participant_access.can_read_narrative(request.user),
+        "generated_at": timezone.now(),
+    }
+    return pdf_response(
+        request,
+        "reports/participant.html",
+        ctx,
+        filename=f"laporan-{participant.registration_number}.pdf",
+        obj=participant,
     )
