@@ -33,6 +33,11 @@ MENU = [
         "referrals:list",
         roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER}),
     ),
+    MenuItem(
+        _("Exports"),
+        "reports:exports",
+        roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    ),
     MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
 ]
 

@@ -1,9 +1,11 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import AccessLog, Role
 from cases import access as case_access
 from cases.models import Alert, Case, Screening
 from participants import access as participant_access
@@ -13,7 +15,11 @@ from referrals.filters import BOXES
 from referrals.models import Referral, ReferralStatus
 from referrals.views import shared_data
 
+from . import exports
 from .pdf import pdf_response
+
+AGGREGATE_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
+ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 def dashboard(request):
@@ -106,4 +112,112 @@ def participant_report(request, pk):
         ctx,
         filename=f"laporan-{participant.registration_number}.pdf",
         obj=participant,
+    )
+
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.to_xlsx,
+    ),
+}
+
+
+def _export_response(request, rows, header, *, name, fmt, detail):
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    content_type, write = EXPORT_TYPES[fmt]
+    content = write(header, rows) if fmt == "csv" else write(header, rows, title=name)
+    AccessLog.record(request, AccessLog.Action.EXPORT, detail=detail)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _office_participants(user):
+    return Participant.objects.visible_to(user).active()
+
+
+def export_list(request):
+    if request.user.role not in AGGREGATE_EXPORTERS:
+        raise Http404
+    ctx = {"can_export_rows": request.user.role in ROW_EXPORTERS}
+    return render(request, "reports/exports.html", ctx)
+
+
+def export_by_district(request, fmt):
+    """Participants per district and sex; small counts suppressed (aggregate, no names)."""
+    if request.user.role not in AGGREGATE_EXPORTERS:
+        raise Http404
+    counts = (
+        _aggregate_scope(request.user)
+        .values("village__parent__name", "village__parent__parent__name")
+        .annotate(
+            total=Count("pk"),
+            women=Count("pk", filter=Q(sex="F")),
+            men=Count("pk", filter=Q(sex="M")),
+        )
+        .order_by("village__parent__parent__name", "village__parent__name")
+    )
+    rows = [
+        (
+            row["village__parent__parent__name"],
+            row["village__parent__name"],
+            exports.suppress_small(row["total"]),
+            exports.suppress_small(row["women"]),
+            exports.suppress_small(row["men"]),
+        )
+        for row in counts
+    ]
+    header = [_("Regency/city"), _("District"), _("Participants"), _("Women"), _("Men")]
+    return _export_response(
+        request, rows, header, name="peserta-per-kecamatan", fmt=fmt, detail="by district"
+    )
+
+
+def _aggregate_scope(user):
+    # Auditors read aggregates of their office without opening anybody's page.
+    if user.role == Role.AUDITOR:
+        return Participant.objects.filter(office_id=user.office_id, archived_at__isnull=True)
+    return _office_participants(user)
+
+
+def export_participants(request, fmt):
+    """One row per participant, for coordinators only; every export is logged."""
+    if request.user.role not in AGGREGATE_EXPORTERS:
+        raise Http404
+    if request.user.role not in ROW_EXPORTERS:
+        raise PermissionDenied
+    participants = (
+        _office_participants(request.user)
+        .select_related("village__parent")
+        .prefetch_related("problems")
+        .order_by("registration_number")
+    )
+    rows = [
+        (
+            p.registration_number,
+            p.full_name,
+            p.nik_masked,
+            p.get_sex_display(),
+            p.birth_date.year,
+            p.village.parent.name,
+            p.village.name,
+            ", ".join(str(problem) for problem in p.problems.all()),
+        )
+        for p in participants
+    ]
+    header = [
+        _("Registration no."),
+        _("Name"),
+        _("NIK"),
+        _("Sex"),
+        _("Year of birth"),
+        _("District"),
+        _("Village"),
+        _("Problems"),
+    ]
+    return _export_response(
+        request, rows, header, name="peserta", fmt=fmt, detail="participants (rows)"
     )

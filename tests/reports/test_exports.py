@@ -1,0 +1,100 @@
+"""Exports: aggregates for coordinators and auditors, rows for coordinators, no formulas."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.models import AccessLog
+from reports.exports import safe_cell, suppress_small
+from tests.factories import ParticipantFactory
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+62812", "'+62812"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Siti Aminah", "Siti Aminah"),
+        (42, 42),
+    ],
+)
+def test_cells_that_would_start_a_formula_are_neutralised(value, expected):
+    assert safe_cell(value) == expected
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (12, 12)])
+def test_small_counts_are_suppressed(count, shown):
+    assert suppress_small(count) == shown
+
+
+@pytest.fixture
+def people(office_a, case_worker_a):
+    made = [
+        ParticipantFactory(office=office_a, created_by=case_worker_a, sex="F") for _ in range(6)
+    ]
+    made += [
+        ParticipantFactory(office=office_a, created_by=case_worker_a, sex="M") for _ in range(2)
+    ]
+    made.append(
+        ParticipantFactory(
+            office=office_a, created_by=case_worker_a, full_name='=HYPERLINK("http://x","klik")'
+        )
+    )
+    return made
+
+
+def read_csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_district_table_counts_by_sex_and_hides_small_numbers(client, coordinator_a, people):
+    client.force_login(coordinator_a)
+
+    rows = read_csv(client.get("/reports/exports/participants-by-district.csv"))
+
+    assert rows[1] == ["Kabupaten Tangerang", "Mekar Baru", "9", "7", "<5"]
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=coordinator_a).exists()
+
+
+def test_auditors_get_aggregates_but_no_rows(client, auditor_a, people):
+    client.force_login(auditor_a)
+
+    assert client.get("/reports/exports/participants-by-district.xlsx").status_code == 200
+    assert client.get("/reports/exports/participants.csv").status_code == 403
+
+
+def test_row_export_neutralises_formulas_and_masks_nik(client, coordinator_a, people):
+    client.force_login(coordinator_a)
+
+    rows = read_csv(client.get("/reports/exports/participants.csv"))
+    sheet = load_workbook(
+        io.BytesIO(client.get("/reports/exports/participants.xlsx").content)
+    ).active
+
+    names = [row[1] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://x","klik")' in names
+    assert all(not name.startswith("=") for name in names)
+    text = "\n".join(",".join(row) for row in rows)
+    assert all(person.nik not in text for person in people)
+    xlsx_names = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert all(not str(name).startswith("=") for name in xlsx_names)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("outsider", ["dinsos_officer", "case_worker_a", "health_worker_a"])
+def test_agency_officers_and_other_roles_get_404(client, request, people, outsider):
+    client.force_login(request.getfixturevalue(outsider))
+
+    assert client.get("/reports/exports/").status_code == 404
+    assert client.get("/reports/exports/participants-by-district.csv").status_code == 404
+    assert client.get("/reports/exports/participants.csv").status_code == 404
+
+
+def test_an_unknown_format_is_not_found(client, coordinator_a):
+    client.force_login(coordinator_a)
+
+    assert client.get("/reports/exports/participants.pdf").status_code == 404
