@@ -147,7 +147,7 @@ class ImportContext:
         dates = [birth_date for _name, birth_date in people]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT DISTINCT ON (wanted.name, wanted.birth_date)"  # noqa: S608
+                "SELECT DISTINCT ON (wanted.name, wanted.birth_date)"  # noqa: S608 (no user text: params)
                 " wanted.name, wanted.birth_date, p.id, p.full_name, p.registration_number"
                 " FROM unnest(%s::text[], %s::date[]) AS wanted(name, birth_date)"
                 " JOIN participants_participant p ON p.birth_date = wanted.birth_date"
@@ -163,7 +163,7 @@ class ImportContext:
                 )
             keys = {person_key(name, birth_date) for name, birth_date in people}
             cursor.execute(
-                "SELECT DISTINCT ON (wanted.key, wanted.birth_date)"  # noqa: S608
+                "SELECT DISTINCT ON (wanted.key, wanted.birth_date)"  # noqa: S608 (no user text: params)
                 " wanted.key, wanted.birth_date, p.id, p.full_name, p.registration_number"
                 " FROM unnest(%s::text[], %s::date[]) AS wanted(key, birth_date)"
                 " JOIN participants_participant p ON p.birth_date = wanted.birth_date"
