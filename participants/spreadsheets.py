@@ -28,40 +28,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from regions.forms import CHAIN
 
 from .countries import country_code_from_name
+from .forms import MigrationEpisodeForm, ParticipantForm
 from .models import MigrationEpisode, Participant, Problem, Sex
 
+# The columns are the registration forms' fields, so the two never drift apart; the
+# reason for a missing NIK and the civil-registration issues are left to the record page.
+LEFT_TO_THE_RECORD_PAGE = {"nik_missing_reason", "civil_status_issues"}
 PARTICIPANT_COLUMNS = [
-    "full_name",
-    "nik",
-    "kk_number",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "phone",
-    "address",
-    "village",
-    "marital_status",
-    "education",
-    "religion",
-    "jkn_segment",
-    "jkn_status",
-    "bpjs_tk_status",
-    "dtsen_decile",
-    "problems",
-    "narrative",
+    name for name in ParticipantForm.Meta.fields if name not in LEFT_TO_THE_RECORD_PAGE
 ]
-EPISODE_COLUMNS = [
-    "destination_country",
-    "occupation",
-    "sector",
-    "placement_scheme",
-    "employer",
-    "p3mi_agency",
-    "departure_date",
-    "arrival_date",
-    "return_type",
-    "siskop2mi_id",
-]
+EPISODE_COLUMNS = list(MigrationEpisodeForm.Meta.fields)
 COLUMNS = PARTICIPANT_COLUMNS + EPISODE_COLUMNS
 REQUIRED_COLUMNS = ["full_name", "sex", "birth_date", "village", "destination_country"]
 DATE_COLUMNS = {"birth_date", "departure_date", "arrival_date"}
