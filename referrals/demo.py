@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from accounts.demo import AGENCIES
 from accounts.models import Agency, User
-from cases.demo import PROGRAM_NAME
+from cases.demo import EVENT_DAY, PROGRAM_NAME
 from cases.models import Case
 
 from . import services
-from .models import Referral, ReferralStatus, ReferralTransition, Service, Urgency
+from .models import Referral, ReferralStatus, Service, Urgency
 
 S = ReferralStatus
 
@@ -42,6 +42,28 @@ NOTES = {
     S.COMPLETED: {"outcome": "Sudah diproses; peserta menerima layanan pada bulan Desember."},
     S.UNABLE: {"note": "Data kependudukan di Disdukcapil asal belum dipindahkan."},
 }
+
+
+FINISHED = {S.COMPLETED, S.DECLINED, S.UNABLE, S.CANCELLED}
+
+
+def _spread_over_the_weeks_after_the_event(referral, days_per_move):
+    """Finished referrals were drafted after the event, sent, and moved days apart."""
+    sent = timezone.make_aware(
+        datetime.datetime.combine(EVENT_DAY + datetime.timedelta(days=2), datetime.time(10))
+    )
+    _move_in_time(referral, sent=sent, due=referral.due_at + (sent - referral.sent_at))
+    moves = list(referral.transitions.order_by("at", "pk"))
+    for step, move in enumerate(moves[1:]):
+        move.at = sent + datetime.timedelta(days=days_per_move * step, hours=step)
+        move.save(update_fields=["at"])
+
+
+def _move_in_time(referral, *, sent, due):
+    drafted = sent - datetime.timedelta(days=1)
+    Referral.objects.filter(pk=referral.pk).update(sent_at=sent, due_at=due, created_at=drafted)
+    referral.transitions.filter(to_status=S.DRAFT).update(at=drafted)
+    referral.transitions.exclude(to_status=S.DRAFT).update(at=sent)
 
 
 def seed(out) -> None:
@@ -80,10 +102,9 @@ def seed(out) -> None:
             referral = services.move_referral(
                 referral=referral, to=to, by=mover, version=referral.version, **NOTES.get(to, {})
             )
+        if referral.status in FINISHED:
+            _spread_over_the_weeks_after_the_event(referral, days_per_move=position + 3)
         if overdue_days is not None:
             past = timezone.now() - datetime.timedelta(days=overdue_days)
-            Referral.objects.filter(pk=referral.pk).update(due_at=past)
-            ReferralTransition.objects.filter(referral=referral).update(
-                at=past - datetime.timedelta(days=3)
-            )
+            _move_in_time(referral, sent=past - (referral.due_at - referral.sent_at), due=past)
     out.write(f"Referrals: {len(PLAN)} to the four agencies, in every status.")
