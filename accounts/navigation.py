@@ -34,7 +34,7 @@ MENU = [
         roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER}),
     ),
     MenuItem(
-        _("Exports"),
+        _("Reports"),
         "reports:exports",
         roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     ),

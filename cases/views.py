@@ -25,7 +25,7 @@ from .forms import (
     ProgramForm,
     QuestionnaireForm,
 )
-from .models import Alert, Case, Program, Screening
+from .models import Alert, Case, Program
 
 DEADLINE_WARNING_DAYS = 60
 
@@ -71,28 +71,9 @@ def program_edit(request, pk):
     return render(request, "cases/program_form.html", {"form": form, "program": program})
 
 
-def _latest(kind):
-    return Screening.objects.filter(case=OuterRef("pk"), kind=kind).order_by("-screened_on", "-pk")
-
-
-def roster_cases(program):
-    """The program's cases with what the roster shows, in a fixed number of queries."""
-    return (
-        program.cases.select_related("participant", "case_worker")
-        .annotate(
-            srq_score=Subquery(_latest("srq20").values("score")[:1]),
-            srq_band=Subquery(_latest("srq20").values("band")[:1]),
-            bp_class=Subquery(_latest(Screening.PHYSICAL).values("blood_pressure_class")[:1]),
-            bmi=Subquery(_latest(Screening.PHYSICAL).values("bmi")[:1]),
-            open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)),
-        )
-        .order_by("participant__full_name", "pk")
-    )
-
-
 def program_detail(request, pk):
     program = access.get_program_for(request.user, pk)
-    cases = list(roster_cases(program))
+    cases = list(services.roster_cases(program))
     alerts = (
         Alert.objects.unresolved()
         .filter(case__program=program)

@@ -133,6 +133,11 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
 
+# Program reports over more participants than this are made by the worker, with a
+# progress bar; their files are deleted this many hours after they are made.
+REPORT_BACKGROUND_PARTICIPANTS = env.int("REPORT_BACKGROUND_PARTICIPANTS", default=100)
+REPORT_KEEP_HOURS = env.int("REPORT_KEEP_HOURS", default=24)
+
 # Uploaded documents: PDF, JPEG or PNG up to this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -1,19 +1,50 @@
 """PDFs from Django templates, with WeasyPrint."""
 
+import functools
+
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.models import AccessLog
 
 
-def pdf_response(request, template, ctx, *, filename, obj=None):
-    """Render `template` to a PDF download, and log who took it."""
+def report_context(ctx, *, user, office):
+    """What every report's header and footer show: the office, when, and by whom."""
+    return {**ctx, "office": office, "generated_by": user, "generated_at": timezone.now()}
+
+
+def render_html(template, ctx, request=None):
+    return render_to_string(template, ctx, request)
+
+
+def write_pdf(html, *, on_laid_out=None):
+    """HTML to PDF bytes; `on_laid_out` is called between layout and writing."""
     # Imported here: WeasyPrint needs Pango, which only the PDF pages should depend on.
     import weasyprint
 
+    # Reports hold everything they show; only the chart rules are read, from our files.
+    document = weasyprint.HTML(string=html).render(stylesheets=[chart_stylesheet()])
+    if on_laid_out:
+        on_laid_out(len(document.pages))
+    return document.write_pdf()
+
+
+@functools.cache
+def chart_stylesheet():
+    import weasyprint
+
+    return weasyprint.CSS(filename=finders.find("css/charts.css"))
+
+
+def pdf_response(request, template, ctx, *, filename, obj=None):
+    """Render `template` to a PDF download, and log who took it."""
     AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=obj, detail=filename)
-    html = render_to_string(template, ctx, request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    return pdf_download(write_pdf(render_html(template, ctx, request)), filename)
+
+
+def pdf_download(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -10,7 +10,20 @@ urlpatterns = [
         views.export_by_district,
         name="export_by_district",
     ),
+    path(
+        "exports/referrals-by-agency.<str:fmt>",
+        views.export_referrals_by_agency,
+        name="export_referrals_by_agency",
+    ),
+    path(
+        "exports/participants-by-problem.<str:fmt>",
+        views.export_by_problem,
+        name="export_by_problem",
+    ),
     path("exports/participants.<str:fmt>", views.export_participants, name="export_participants"),
     path("participants/<int:pk>.pdf", views.participant_report, name="participant"),
+    path("programs/<int:pk>/report/", views.program_pdf, name="program"),
+    path("jobs/<int:pk>/", views.report_job, name="job"),
+    path("jobs/<int:pk>/download/", views.report_job_download, name="job_download"),
     path("referrals/<int:pk>/letter.pdf", views.referral_letter, name="referral_letter"),
 ]

@@ -1,13 +1,17 @@
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog, Role
 from cases import access as case_access
-from cases.models import Alert, Case, Screening
+from cases.models import Alert, Case, PlanItem, Program, Screening
 from participants import access as participant_access
 from participants.models import Participant
 from referrals import access as referral_access
@@ -15,11 +19,16 @@ from referrals.filters import BOXES
 from referrals.models import Referral, ReferralStatus
 from referrals.views import shared_data
 
-from . import exports
-from .pdf import pdf_response
+from . import charts, exports, figures, program_report
+from .models import ReportJob
+from .pdf import pdf_response, report_context
 
 AGGREGATE_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+OVERDUE_SHOWN = 10
+DUE_SOON_DAYS = 14
 
 
 def dashboard(request):
@@ -41,11 +50,15 @@ def dashboard(request):
         counts = dict(
             cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
         )
-        ctx["stages"] = [
-            (label, counts.get(value, 0))
-            for value, label in Case.Status.choices
-            if value != Case.Status.CLOSED
-        ]
+        ctx["stages"] = charts.bars(
+            _("Open cases by stage"),
+            [
+                (label, counts.get(value, 0))
+                for value, label in Case.Status.choices
+                if value != Case.Status.CLOSED
+            ],
+            empty_text=_("No open case."),
+        )
     if user.role in (Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER):
         referrals = Referral.objects.visible_to(user)
         ctx["referral_counts"] = referrals.aggregate(
@@ -53,18 +66,34 @@ def dashboard(request):
             in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
             overdue=Count("pk", filter=Q(pk__in=referrals.overdue().values("pk"))),
         )
+        ctx["overdue"] = (
+            referrals.overdue()
+            .select_related("agency", "service")
+            .order_by("due_at", "pk")[:OVERDUE_SHOWN]
+        )
         if user.role in (Role.ADMIN, Role.COORDINATOR):
             ctx["declined"] = referrals.filter(status=ReferralStatus.DECLINED).select_related(
                 "agency", "service"
             )
-    if user.role == Role.CASE_WORKER:
-        ctx["my_cases"] = (
-            Case.objects.visible_to(user)
-            .open()
-            .filter(case_worker=user)
-            .select_related("participant", "program")
-            .order_by("participant__full_name")
+    if user.role in (Role.ADMIN, Role.COORDINATOR):
+        ctx["completion"] = figures.completion_chart(figures.referrals_by_agency(referrals))
+        ctx["problems"] = figures.problems_chart(
+            figures.problem_counts(Participant.objects.visible_to(user).active())
         )
+        ctx["trend"] = figures.trend_chart(figures.monthly_cases(cases))
+    if user.role == Role.CASE_WORKER:
+        mine = Case.objects.visible_to(user).open().filter(case_worker=user)
+        ctx["my_cases"] = mine.select_related("participant", "program").order_by(
+            "participant__full_name"
+        )
+        ctx["due_items"] = (
+            PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
+            .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
+            .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
+            .select_related("case__participant", "responsible_agency")
+            .order_by("due_date", "pk")
+        )
+        ctx["today"] = timezone.localdate()
     return render(request, "reports/dashboard.html", ctx)
 
 
@@ -104,14 +133,71 @@ def participant_report(request, pk):
         "participant": participant,
         "cases": cases,
         "can_read_narrative": participant_access.can_read_narrative(request.user),
-        "generated_at": timezone.now(),
     }
+    ctx = report_context(ctx, user=request.user, office=participant.office)
     return pdf_response(
         request,
         "reports/participant.html",
         ctx,
         filename=f"laporan-{participant.registration_number}.pdf",
         obj=participant,
+    )
+
+
+def _program_for_report(user, pk):
+    """Program reports are for coordinators: others who see the program get 403."""
+    program = case_access.get_program_for(user, pk)
+    if not case_access.can_edit_program(user):
+        raise PermissionDenied
+    return program
+
+
+@require_POST
+def program_pdf(request, pk):
+    """A small program's report comes back at once; a large one goes to the worker."""
+    program = _program_for_report(request.user, pk)
+    if program_report.in_background(program):
+        job = program_report.start_job(program, user=request.user)
+        return redirect(job)
+    ctx = program_report.context(program, user=request.user)
+    return pdf_response(
+        request,
+        program_report.TEMPLATE,
+        ctx,
+        filename=program_report.filename(program),
+        obj=program,
+    )
+
+
+STALLED_AFTER = datetime.timedelta(minutes=2)
+
+
+def report_job(request, pk):
+    job = get_object_or_404(
+        ReportJob.objects.visible_to(request.user).select_related("program", "created_by"), pk=pk
+    )
+    ctx = {
+        "job": job,
+        "stalled": job.is_running and timezone.now() - job.updated_at > STALLED_AFTER,
+        "keep_hours": settings.REPORT_KEEP_HOURS,
+    }
+    if request.htmx:
+        return render(request, "reports/job.html#progress", ctx)
+    return render(request, "reports/job.html", ctx)
+
+
+def report_job_download(request, pk):
+    job = get_object_or_404(
+        ReportJob.objects.visible_to(request.user).select_related("program"), pk=pk
+    )
+    if not job.is_ready:
+        raise Http404
+    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=job.filename)
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/pdf",
     )
 
 
@@ -143,6 +229,13 @@ def export_list(request):
     if request.user.role not in AGGREGATE_EXPORTERS:
         raise Http404
     ctx = {"can_export_rows": request.user.role in ROW_EXPORTERS}
+    if case_access.can_edit_program(request.user):
+        ctx["programs"] = Program.objects.visible_to(request.user).order_by("-start_date", "-pk")
+        ctx["jobs"] = (
+            ReportJob.objects.visible_to(request.user)
+            .select_related("program", "created_by")
+            .order_by("-created_at", "-pk")[:10]
+        )
     return render(request, "reports/exports.html", ctx)
 
 
@@ -181,6 +274,55 @@ def _aggregate_scope(user):
     if user.role == Role.AUDITOR:
         return Participant.objects.filter(office_id=user.office_id, archived_at__isnull=True)
     return _office_participants(user)
+
+
+def _aggregate_referrals(user):
+    if user.role == Role.AUDITOR:
+        return Referral.objects.filter(case__program__office_id=user.office_id)
+    return Referral.objects.visible_to(user)
+
+
+def export_referrals_by_agency(request, fmt):
+    """Referrals per agency: sent, accepted, completed, declined, overdue, median days."""
+    if request.user.role not in AGGREGATE_EXPORTERS:
+        raise Http404
+    referrals = _aggregate_referrals(request.user)
+    agencies = figures.referrals_by_agency(referrals)
+    rows = [
+        (
+            row.agency,
+            row.sent,
+            row.accepted,
+            row.completed,
+            row.declined,
+            row.overdue,
+            row.median_days,
+        )
+        for row in [*agencies, figures.total_row(agencies, referrals)]
+    ]
+    header = [
+        _("Agency"),
+        _("Sent"),
+        _("Accepted"),
+        _("Completed"),
+        _("Declined"),
+        _("Overdue"),
+        _("Median days to completion"),
+    ]
+    return _export_response(
+        request, rows, header, name="rujukan-per-instansi", fmt=fmt, detail="referrals by agency"
+    )
+
+
+def export_by_problem(request, fmt):
+    """Participants per problem experienced (a participant may count under several)."""
+    if request.user.role not in AGGREGATE_EXPORTERS:
+        raise Http404
+    rows = figures.problem_counts(_aggregate_scope(request.user))
+    header = [_("Problem experienced"), _("Participants")]
+    return _export_response(
+        request, rows, header, name="peserta-per-masalah", fmt=fmt, detail="by problem"
+    )
 
 
 def export_participants(request, fmt):

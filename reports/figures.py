@@ -1,0 +1,353 @@
+"""The figures behind the reports: program totals, referrals per agency, trends.
+
+Each function takes the scope it counts (a program, or what a user may see) and
+returns plain rows, so the program PDF, the dashboard and the exports show the same
+numbers from the same code, and the charts are drawn from those rows.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Extract, TruncMonth
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Alert, Case, Screening
+from cases.physical import BLOOD_PRESSURE_CLASSES
+from cases.services import roster_cases
+from participants.filters import AGE_BAND_CHOICES, AGE_BANDS
+from participants.models import MigrationEpisode, Problem, Sex
+from referrals.models import Referral, ReferralStatus, ReferralTransition
+
+from . import charts
+
+SRQ20 = "srq20"
+SRQ20_POSITIVE = "positive"
+NOT_RECORDED = gettext_lazy("Not recorded")
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median of a set of numbers."""
+
+    function = "percentile_cont"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _completed_at():
+    return Subquery(
+        ReferralTransition.objects.filter(
+            referral=OuterRef("pk"), to_status=ReferralStatus.COMPLETED
+        )
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
+@dataclass
+class AgencyRow:
+    agency: str
+    sent: int = 0
+    accepted: int = 0
+    completed: int = 0
+    declined: int = 0
+    overdue: int = 0
+    median_days: float | None = None
+
+    @property
+    def completion_percent(self):
+        return round(100 * self.completed / self.sent) if self.sent else 0
+
+
+def referrals_by_agency(referrals, now=None):
+    """Per agency: sent, ever accepted, completed, declined now, overdue now, median days.
+
+    "Sent" counts every referral that left the office, "accepted" every one the agency
+    accepted at some point (some are completed since); "declined" and "overdue" are
+    the state now. Median days run from sending to completion, completed ones only.
+    """
+    now = now or timezone.now()
+    sent = referrals.filter(sent_at__isnull=False).annotate(completed_at=_completed_at())
+    accepted = ReferralTransition.objects.filter(
+        referral=OuterRef("pk"), to_status=ReferralStatus.ACCEPTED
+    )
+    open_statuses = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
+    days = Extract(F("completed_at") - F("sent_at"), "epoch") / 86400.0
+    rows = (
+        sent.annotate(was_accepted=Exists(accepted))
+        .values("agency_id", "agency__name")
+        .annotate(
+            sent=Count("pk"),
+            accepted=Count("pk", filter=Q(was_accepted=True)),
+            completed=Count("pk", filter=Q(status=ReferralStatus.COMPLETED)),
+            declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
+            overdue=Count("pk", filter=Q(status__in=open_statuses, due_at__lt=now)),
+            median_days=Median(days, filter=Q(status=ReferralStatus.COMPLETED)),
+        )
+        .order_by("agency__name", "agency_id")
+    )
+    return [
+        AgencyRow(
+            agency=row["agency__name"],
+            sent=row["sent"],
+            accepted=row["accepted"],
+            completed=row["completed"],
+            declined=row["declined"],
+            overdue=row["overdue"],
+            median_days=None if row["median_days"] is None else round(row["median_days"], 1),
+        )
+        for row in rows
+    ]
+
+
+def total_row(agency_rows, referrals):
+    """The "all agencies" line; the median is over every completed referral, not of medians."""
+    total = AgencyRow(agency=_("All agencies"))
+    for row in agency_rows:
+        for name in ("sent", "accepted", "completed", "declined", "overdue"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    median = (
+        referrals.filter(sent_at__isnull=False, status=ReferralStatus.COMPLETED)
+        .annotate(completed_at=_completed_at())
+        .aggregate(m=Median(Extract(F("completed_at") - F("sent_at"), "epoch") / 86400.0))["m"]
+    )
+    total.median_days = None if median is None else round(median, 1)
+    return total
+
+
+def completion_chart(agency_rows):
+    return charts.bars(
+        _("Referrals completed per agency"),
+        [
+            (
+                row.agency,
+                row.completion_percent,
+                _("%(done)s of %(sent)s (%(percent)s%%)")
+                % {"done": row.completed, "sent": row.sent, "percent": row.completion_percent},
+                "success",
+            )
+            for row in agency_rows
+        ],
+        empty_text=_("No referral has been completed yet."),
+    )
+
+
+def problems_chart(problem_rows):
+    return charts.bars(
+        _("Problems experienced"),
+        problem_rows,
+        empty_text=_("No problem recorded yet."),
+    )
+
+
+def problem_counts(participants):
+    """(problem, participants) for every problem at least one of them had, most first."""
+    rows = (
+        Problem.objects.filter(participants__in=participants)
+        .annotate(n=Count("participants", distinct=True))
+        .order_by("-n", "position", "name")
+    )
+    return [(str(problem), problem.n) for problem in rows]
+
+
+def monthly_cases(cases, months=13, today=None):
+    """New cases per month, oldest first, empty months as 0.
+
+    Thirteen months by default: from this month last year to this month, so that a
+    month can be set beside the same month a year before.
+    """
+    today = today or timezone.localdate()
+    first = _add_months(today.replace(day=1), -(months - 1))
+    counts = dict(
+        cases.filter(opened_at__date__gte=first)
+        .annotate(month=TruncMonth("opened_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    counts = {month.date() if hasattr(month, "date") else month: n for month, n in counts.items()}
+    series = []
+    for index in range(months):
+        month = _add_months(first, index)
+        series.append((month, counts.get(month, 0)))
+    return series
+
+
+def trend_chart(series):
+    return charts.columns(
+        _("New cases per month"),
+        [(date_format(month, "M y"), n) for month, n in series],
+        empty_text=_("No case opened since this month last year."),
+    )
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)
+
+
+# --- Program report ------------------------------------------------------------------
+
+
+@dataclass
+class ProgramFigures:
+    participants: int
+    by_sex: list
+    by_age: list
+    by_country: list
+    by_return_type: list
+    by_problem: list
+    srq_screened: int
+    srq_positive_first: int
+    srq_positive_latest: int
+    physical_screened: int
+    by_blood_pressure: list
+    alerts: list
+    agencies: list
+    agency_total: AgencyRow
+    roster: list
+    charts: dict = field(default_factory=dict)
+
+
+def age_band(age):
+    for code, label in AGE_BAND_CHOICES:
+        low, high = AGE_BANDS[code]
+        if (low is None or age >= low) and (high is None or age < high):
+            return str(label)
+    raise ValueError(age)
+
+
+def _latest_episode(participant):
+    episodes = list(participant.episodes.all())
+    if not episodes:
+        return None
+    return max(episodes, key=lambda e: (e.arrival_date or datetime.date.min, e.pk))
+
+
+def _rows(counter, order=None):
+    """(label, count) in the given label order, then the rest by count; zeros kept if ordered."""
+    if order is not None:
+        rows = [(label, counter.get(label, 0)) for label in order]
+        rows += sorted(
+            ((label, n) for label, n in counter.items() if label not in order),
+            key=lambda row: -row[1],
+        )
+        return rows
+    return sorted(counter.items(), key=lambda row: (-row[1], row[0]))
+
+
+def _referral_count(**conditions):
+    counted = (
+        Referral.objects.filter(case=OuterRef("pk"), **conditions)
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def program_cases(program):
+    """The program's cases, archived participants (registered by mistake) left out."""
+    return Case.objects.filter(program=program, participant__archived_at__isnull=True)
+
+
+def program_figures(program, progress=None):
+    """Everything the program report shows, counted from the database."""
+    progress = progress or (lambda step: None)
+    cases = program_cases(program)
+    roster = list(
+        roster_cases(program)
+        .filter(participant__archived_at__isnull=True)
+        .select_related("participant__village__parent")
+        .prefetch_related("participant__episodes", "participant__problems")
+        .annotate(
+            referral_count=_referral_count(sent_at__isnull=False),
+            referral_done=_referral_count(status=ReferralStatus.COMPLETED),
+        )
+    )
+    progress(1)
+
+    on = program.start_date
+    sexes, ages, countries, returns = Counter(), Counter(), Counter(), Counter()
+    for case in roster:
+        person = case.participant
+        case.age = person.age(on=on)
+        sexes[person.get_sex_display()] += 1
+        ages[age_band(case.age)] += 1
+        episode = _latest_episode(person)
+        case.episode = episode
+        countries[episode.destination_country_name if episode else str(NOT_RECORDED)] += 1
+        returns[
+            episode.get_return_type_display()
+            if episode and episode.return_type
+            else str(NOT_RECORDED)
+        ] += 1
+
+    srq = Screening.objects.filter(case__in=cases, kind=SRQ20).order_by(
+        "case_id", "screened_on", "pk"
+    )
+    first_band, latest_band = {}, {}
+    for case_id, band in srq.values_list("case_id", "band"):
+        first_band.setdefault(case_id, band)
+        latest_band[case_id] = band
+    physical = Screening.objects.filter(case__in=cases, kind=Screening.PHYSICAL)
+    latest_bp = {}
+    for case_id, bp in (
+        physical.exclude(blood_pressure_class="")
+        .order_by("case_id", "screened_on", "pk")
+        .values_list("case_id", "blood_pressure_class")
+    ):
+        latest_bp[case_id] = bp
+    bp_counts = Counter(latest_bp.values())
+    progress(2)
+
+    referrals = Referral.objects.filter(case__in=cases)
+    agencies = referrals_by_agency(referrals)
+    problems = problem_counts(cases.values("participant"))
+    figures = ProgramFigures(
+        participants=len(roster),
+        by_sex=_rows(sexes, order=[str(label) for _value, label in Sex.choices]),
+        by_age=_rows(ages, order=[str(label) for _code, label in AGE_BAND_CHOICES]),
+        by_country=_rows(countries),
+        by_return_type=_rows(
+            returns,
+            order=[str(label) for _v, label in MigrationEpisode.ReturnType.choices],
+        ),
+        by_problem=problems,
+        srq_screened=len(first_band),
+        srq_positive_first=sum(band == SRQ20_POSITIVE for band in first_band.values()),
+        srq_positive_latest=sum(band == SRQ20_POSITIVE for band in latest_band.values()),
+        physical_screened=physical.values("case_id").distinct().count(),
+        by_blood_pressure=[
+            (str(c.label), bp_counts.get(c.code, 0)) for c in BLOOD_PRESSURE_CLASSES
+        ],
+        alerts=list(
+            Alert.objects.filter(case__in=cases)
+            .select_related("case__participant", "resolved_by", "screening")
+            .order_by("raised_at", "pk")
+        ),
+        agencies=agencies,
+        agency_total=total_row(agencies, referrals),
+        roster=roster,
+    )
+    figures.charts = {
+        "problems": problems_chart(problems),
+        "completion": completion_chart(agencies),
+    }
+    progress(3)
+    return figures

@@ -1,0 +1,105 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Report jobs of the user's office, for the roles that may take program reports."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if user.role == Role.COORDINATOR:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
+def report_path(job, filename):
+    # Random names: the folder says nothing about whom the report is on.
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class ReportJob(models.Model):
+    """A program report made by the background worker, with its progress and its file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        COUNTING = "counting", _("Counting the figures")
+        WRITING = "writing", _("Writing the report")
+        LAYING_OUT = "laying_out", _("Laying out the pages")
+        SAVING = "saving", _("Saving the PDF")
+        DONE = "done", _("Ready")
+
+    RUNNING = frozenset({Status.QUEUED, Status.RUNNING})
+
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+"
+    )
+    program = models.ForeignKey(
+        "cases.Program",
+        verbose_name=_("program"),
+        on_delete=models.PROTECT,
+        related_name="report_jobs",
+    )
+    language = models.CharField(_("language"), max_length=10, default="id")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("progress"), default=0)
+    participant_count = models.PositiveIntegerField(_("participants"), default=0)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    file = models.FileField(_("file"), upload_to=report_path, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="report_job_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("reports:job", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def filename(self):
+        return f"laporan-program-{self.program_id}-{self.created_at:%Y%m%d}.pdf"
