@@ -310,6 +310,37 @@ class Screening(models.Model):
     def is_physical(self):
         return self.kind == self.PHYSICAL
 
+    @property
+    def title(self):
+        """The screening's name as a reader knows it: "SRQ-20", "Physical screening"."""
+        if self.is_physical:
+            return str(_("Physical screening"))
+        instrument = self._instrument
+        return str(instrument.name) if instrument else self.kind
+
+    @property
+    def band_label(self):
+        band = self._band
+        return str(band.label) if band else self.band
+
+    @property
+    def band_level(self):
+        band = self._band
+        return band.level if band else ""
+
+    @property
+    def _instrument(self):
+        from .instruments import INSTRUMENTS
+
+        return INSTRUMENTS.get(self.kind)
+
+    @property
+    def _band(self):
+        instrument = self._instrument
+        if instrument is None or self.is_physical:
+            return None
+        return next((b for b in instrument.bands if b.code == self.band), None)
+
 
 class AlertQuerySet(models.QuerySet):
     def unresolved(self):

@@ -158,7 +158,7 @@ def case_detail(request, pk):
         "days_left": days_left,
         "deadline_near": days_left is not None and days_left <= DEADLINE_WARNING_DAYS,
         "alerts": case.alerts.unresolved().select_related("screening"),
-        "screenings": [_describe(screening) for screening in screenings],
+        "screenings": screenings,
         "srq_change": _srq_change(screenings),
         "instruments": instruments.INSTRUMENTS.values(),
         "status_form": CaseStatusForm(case=case) if case.is_open else None,
@@ -176,19 +176,6 @@ def case_detail(request, pk):
         "can_close": access.can_close_case(request.user),
     }
     return render(request, "cases/case_detail.html", ctx)
-
-
-def _describe(screening):
-    """A screening with the labels of its result, for the page."""
-    if screening.is_physical:
-        screening.title = _("Physical screening")
-        return screening
-    instrument = instruments.INSTRUMENTS.get(screening.kind)
-    screening.title = str(instrument.name) if instrument else screening.kind
-    band = next((b for b in instrument.bands if b.code == screening.band), None)
-    screening.band_label = str(band.label) if band else screening.band
-    screening.band_level = band.level if band else ""
-    return screening
 
 
 def _srq_change(screenings):

@@ -61,7 +61,15 @@ def _spread_over_the_weeks_after_the_event(referral, days_per_move):
 
 def _move_in_time(referral, *, sent, due):
     drafted = sent - datetime.timedelta(days=1)
-    Referral.objects.filter(pk=referral.pk).update(sent_at=sent, due_at=due, created_at=drafted)
+    local = timezone.localtime(sent)
+    # The letter number carries the month and year it was sent in.
+    number = (
+        referral.number.rsplit("/", 2)[0]
+        + f"/{services.ROMAN_MONTHS[local.month - 1]}/{local.year}"
+    )
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=sent, due_at=due, created_at=drafted, number=number
+    )
     referral.transitions.filter(to_status=S.DRAFT).update(at=drafted)
     referral.transitions.exclude(to_status=S.DRAFT).update(at=sent)
 

@@ -69,7 +69,8 @@ def test_the_coordinator_downloads_a_report_a_reader_can_check(client, coordinat
     assert participant.nik not in text
     assert "RAHASIA" in text
     assert "Kegiatan Mekar Baru" in text
-    assert "SRQ20" in text
+    assert "SRQ-20" in text
+    assert "Indikasi gangguan mental emosional" in text  # the band, in words
     assert "Risiko bunuh diri" in text
     assert "Usulan PKH" in text
     assert "Diterima" in text
