@@ -98,3 +98,62 @@ def test_an_unknown_format_is_not_found(client, coordinator_a):
     client.force_login(coordinator_a)
 
     assert client.get("/reports/exports/participants.pdf").status_code == 404
+
+
+def test_the_problem_table_counts_each_participant_under_each_of_their_problems(
+    client, auditor_a, people
+):
+    from participants.models import Problem
+
+    unpaid, abuse = (
+        Problem.objects.get(code="unpaid_wages"),
+        Problem.objects.get(code="physical_abuse"),
+    )
+    for person in people[:3]:
+        person.problems.add(unpaid)
+    people[0].problems.add(abuse)
+    client.force_login(auditor_a)
+
+    rows = read_csv(client.get("/reports/exports/participants-by-problem.csv"))
+
+    assert rows == [
+        ["Masalah yang dialami", "Peserta"],
+        ["Gaji tidak dibayar", "3"],
+        ["Penganiayaan", "1"],
+    ]
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=auditor_a).exists()
+
+
+def test_the_referral_table_is_per_agency_with_a_total_and_no_names(
+    client, auditor_a, coordinator_a, case_worker_a, dinsos, dinsos_officer, regions
+):
+    from referrals import services as referral_services
+    from referrals.models import Service, Urgency
+    from tests.cases.conftest import enrol, make_program
+
+    program = make_program(coordinator_a.office, coordinator_a, regions["district"])
+    for name in ("Siti Aminah", "Dewi Lestari"):
+        referral = referral_services.create_referral(
+            case=enrol(program, case_worker_a, full_name=name),
+            agency=dinsos,
+            service=Service.objects.get(code="pkh_proposal"),
+            reason="PKH",
+            urgency=Urgency.NORMAL,
+            by=case_worker_a,
+        )
+        referral = referral_services.send_referral(
+            referral=referral, by=coordinator_a, version=referral.version, override_reason="X"
+        )
+    referral_services.move_referral(
+        referral=referral, to="accepted", by=dinsos_officer, version=referral.version
+    )
+    client.force_login(auditor_a)
+
+    response = client.get("/reports/exports/referrals-by-agency.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["Instansi", "Terkirim", "Diterima"]
+    assert rows[1][:6] == [dinsos.name, 2, 1, 0, 0, 0]
+    assert rows[2][:3] == ["Semua instansi", 2, 1]
+    assert "Siti Aminah" not in str(rows)
