@@ -11,10 +11,11 @@ from django.utils import timezone, translation
 from cases.models import Case, PlanItem
 from participants.models import Problem
 from referrals import services as referral_services
-from referrals.models import Referral, Service, Urgency
+from referrals.models import Referral
 from reports import charts, figures
 from tests.cases.conftest import enrol
 from tests.factories import UserFactory
+from tests.reports.conftest import refer
 
 # --- Charts ---------------------------------------------------------------------------------
 
@@ -79,17 +80,7 @@ def test_monthly_counts_fill_empty_months_with_zero(case_a):
 
 
 def send(case, agency, by, coordinator, code="pkh_proposal"):
-    referral = referral_services.create_referral(
-        case=case,
-        agency=agency,
-        service=Service.objects.get(agency_type=agency.type, code=code),
-        reason="Tindak lanjut.",
-        urgency=Urgency.NORMAL,
-        by=by,
-    )
-    return referral_services.send_referral(
-        referral=referral, by=coordinator, version=referral.version, override_reason="Mendesak."
-    )
+    return refer(case, agency, code, by=by, coordinator=coordinator)
 
 
 def make_overdue(referral, days=3):

@@ -7,8 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
+from participants.models import Problem
 from reports.exports import safe_cell, suppress_small
+from tests.cases.conftest import enrol, make_program
 from tests.factories import ParticipantFactory
+from tests.reports.conftest import refer
 
 
 @pytest.mark.parametrize(
@@ -103,8 +106,6 @@ def test_an_unknown_format_is_not_found(client, coordinator_a):
 def test_the_problem_table_counts_each_participant_under_each_of_their_problems(
     client, auditor_a, people
 ):
-    from participants.models import Problem
-
     unpaid, abuse = (
         Problem.objects.get(code="unpaid_wages"),
         Problem.objects.get(code="physical_abuse"),
@@ -127,26 +128,11 @@ def test_the_problem_table_counts_each_participant_under_each_of_their_problems(
 def test_the_referral_table_is_per_agency_with_a_total_and_no_names(
     client, auditor_a, coordinator_a, case_worker_a, dinsos, dinsos_officer, regions
 ):
-    from referrals import services as referral_services
-    from referrals.models import Service, Urgency
-    from tests.cases.conftest import enrol, make_program
-
     program = make_program(coordinator_a.office, coordinator_a, regions["district"])
-    for name in ("Siti Aminah", "Dewi Lestari"):
-        referral = referral_services.create_referral(
-            case=enrol(program, case_worker_a, full_name=name),
-            agency=dinsos,
-            service=Service.objects.get(code="pkh_proposal"),
-            reason="PKH",
-            urgency=Urgency.NORMAL,
-            by=case_worker_a,
-        )
-        referral = referral_services.send_referral(
-            referral=referral, by=coordinator_a, version=referral.version, override_reason="X"
-        )
-    referral_services.move_referral(
-        referral=referral, to="accepted", by=dinsos_officer, version=referral.version
-    )
+    who = {"by": case_worker_a, "coordinator": coordinator_a, "officer": dinsos_officer}
+    refer(enrol(program, case_worker_a, full_name="Siti Aminah"), dinsos, "pkh_proposal", **who)
+    accepted = enrol(program, case_worker_a, full_name="Dewi Lestari")
+    refer(accepted, dinsos, "pkh_proposal", moves=["accepted"], **who)
     client.force_login(auditor_a)
 
     response = client.get("/reports/exports/referrals-by-agency.xlsx")

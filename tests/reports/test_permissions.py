@@ -8,10 +8,9 @@ import pytest
 from django.urls import URLPattern
 
 from accounts.models import AccessLog
-from referrals import services as referral_services
-from referrals.models import Service, Urgency
 from reports import program_report, urls
 from reports.models import ReportJob
+from tests.reports.conftest import refer
 
 POST_ONLY = {"program"}
 
@@ -19,17 +18,7 @@ POST_ONLY = {"program"}
 @pytest.fixture
 def objects(case_a, case_worker_a, coordinator_a, dinsos, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    referral = referral_services.create_referral(
-        case=case_a,
-        agency=dinsos,
-        service=Service.objects.get(code="pkh_proposal"),
-        reason="PKH",
-        urgency=Urgency.NORMAL,
-        by=case_worker_a,
-    )
-    referral_services.send_referral(
-        referral=referral, by=coordinator_a, version=referral.version, override_reason="Mendesak."
-    )
+    referral = refer(case_a, dinsos, "pkh_proposal", by=case_worker_a, coordinator=coordinator_a)
     job = ReportJob.objects.create(
         office=case_a.program.office, program=case_a.program, created_by=coordinator_a
     )

@@ -20,6 +20,7 @@ from referrals.models import Referral, ReferralStatus, Service, Urgency
 from reports import figures, program_report
 from reports.models import ReportJob
 from tests.cases.conftest import enrol, make_program
+from tests.reports.conftest import refer
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -53,29 +54,6 @@ def physical(case, by, bp_class):
     return Screening.objects.create(
         case=case, kind=Screening.PHYSICAL, recorded_by=by, blood_pressure_class=bp_class
     )
-
-
-def refer(case, agency, code, by, moves=(), officer=None, coordinator=None):
-    referral = referral_services.create_referral(
-        case=case,
-        agency=agency,
-        service=Service.objects.get(agency_type=agency.type, code=code),
-        reason="Tindak lanjut kegiatan.",
-        urgency=Urgency.NORMAL,
-        by=by,
-    )
-    referral = referral_services.send_referral(
-        referral=referral, by=coordinator, version=referral.version, override_reason="Mendesak."
-    )
-    extra = {
-        ReferralStatus.DECLINED: {"decline_reason": "Sudah terdaftar."},
-        ReferralStatus.COMPLETED: {"outcome": "Layanan diberikan."},
-    }
-    for to in moves:
-        referral = referral_services.move_referral(
-            referral=referral, to=to, by=officer, version=referral.version, **extra.get(to, {})
-        )
-    return referral
 
 
 def took_days(referral, days):
