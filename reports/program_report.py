@@ -4,6 +4,7 @@ Both ways run the same code and the same template; the background way records it
 stage and percentage on a `ReportJob`, which the job page shows as a progress bar.
 """
 
+import datetime
 import logging
 import time
 
@@ -118,7 +119,9 @@ def make_program_report(job_id: int) -> None:
 def discard_old_files(now=None):
     """Reports name people: their files are kept for REPORT_KEEP_HOURS, then deleted."""
     now = now or timezone.now()
-    cutoff = now - timezone.timedelta(hours=settings.REPORT_KEEP_HOURS)
-    for job in ReportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+    cutoff = now - datetime.timedelta(hours=settings.REPORT_KEEP_HOURS)
+    old = list(ReportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""))
+    for job in old:
         job.file.delete(save=False)
         job.save(update_fields=["file", "updated_at"])
+    return len(old)

@@ -5,6 +5,7 @@ import io
 import statistics
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -430,7 +431,7 @@ def test_report_files_are_deleted_after_the_hours_they_are_kept(
     )
     old_path = tmp_path / ReportJob.objects.get(pk=old.pk).file.name
 
-    program_report.discard_old_files()
+    call_command("discard_report_files", stdout=io.StringIO())
 
     old.refresh_from_db()
     new.refresh_from_db()
