@@ -28,6 +28,8 @@ ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 OVERDUE_SHOWN = 10
+MY_CASES_SHOWN = 20
+DUE_ITEMS_SHOWN = 30
 DUE_SOON_DAYS = 14
 
 
@@ -83,15 +85,17 @@ def dashboard(request):
         ctx["trend"] = figures.trend_chart(figures.monthly_cases(cases))
     if user.role == Role.CASE_WORKER:
         mine = Case.objects.visible_to(user).open().filter(case_worker=user)
+        # The most recent first; a worker with hundreds of cases sees the count, not a wall.
         ctx["my_cases"] = mine.select_related("participant", "program").order_by(
-            "participant__full_name"
-        )
+            "-opened_at", "-pk"
+        )[:MY_CASES_SHOWN]
+        ctx["my_case_count"] = mine.count()
         ctx["due_items"] = (
             PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
             .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
             .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
             .select_related("case__participant", "responsible_agency")
-            .order_by("due_date", "pk")
+            .order_by("due_date", "pk")[:DUE_ITEMS_SHOWN]
         )
         ctx["today"] = timezone.localdate()
     return render(request, "reports/dashboard.html", ctx)

@@ -217,3 +217,21 @@ def test_the_dashboard_takes_the_same_queries_for_more_referrals(
 
     assert len(response.context["overdue"]) == 7
     assert len(many) == len(few)
+
+
+def test_a_case_worker_with_many_cases_sees_the_latest_and_the_count(
+    client, case_worker_a, program_a, monkeypatch
+):
+    from reports import views
+
+    monkeypatch.setattr(views, "MY_CASES_SHOWN", 2)
+    cases = [enrol(program_a, case_worker_a, full_name=f"Peserta {n}") for n in range(3)]
+    Case.objects.update(case_worker=case_worker_a)
+    client.force_login(case_worker_a)
+
+    response = client.get("/")
+
+    assert [case.pk for case in response.context["my_cases"]] == [cases[2].pk, cases[1].pk]
+    page = response.content.decode()
+    assert "Kasus Anda (3)" in page
+    assert "Ditampilkan 2 kasus terbaru" in page
