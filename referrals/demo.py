@@ -57,6 +57,7 @@ def _spread_over_the_weeks_after_the_event(referral, days_per_move):
     for step, move in enumerate(moves[1:]):
         move.at = sent + datetime.timedelta(days=days_per_move * step, hours=step)
         move.save(update_fields=["at"])
+    _keep_timeline_dates(referral)
 
 
 def _move_in_time(referral, *, sent, due):
@@ -72,6 +73,15 @@ def _move_in_time(referral, *, sent, due):
     )
     referral.transitions.filter(to_status=S.DRAFT).update(at=drafted)
     referral.transitions.exclude(to_status=S.DRAFT).update(at=sent)
+    _keep_timeline_dates(referral)
+
+
+def _keep_timeline_dates(referral):
+    """The row's accepted and completed times follow its (moved) timeline."""
+    moves = {move.to_status: move.at for move in referral.transitions.order_by("-at")}
+    Referral.objects.filter(pk=referral.pk).update(
+        accepted_at=moves.get(S.ACCEPTED), completed_at=moves.get(S.COMPLETED)
+    )
 
 
 def seed(out) -> None:

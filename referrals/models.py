@@ -62,6 +62,10 @@ class ReferralStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Sent and not yet finished: the agency still owes an answer or the service.
+OPEN_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
+
+
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Office staff see their office's referrals; officers only their agency's, once sent."""
@@ -77,10 +81,7 @@ class ReferralQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         now = now or timezone.now()
-        return self.filter(
-            due_at__lt=now,
-            status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
-        )
+        return self.filter(due_at__lt=now, status__in=OPEN_STATUSES)
 
 
 @pghistory.track()
@@ -129,6 +130,10 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the agency first accepted it, and when it was completed: facts of the timeline
+    # kept on the row, so that reports count and time referrals without reading it.
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     consent = models.ForeignKey(
         "participants.Consent",
         verbose_name=_("consent"),
@@ -186,6 +191,12 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "due_at"], name="referral_inbox"),
             models.Index(fields=["case", "created_at"], name="referral_case"),
+            # Overdue lists and counts walk only the open referrals, by deadline.
+            models.Index(
+                fields=["due_at"],
+                name="referral_open_by_due",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self):

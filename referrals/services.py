@@ -176,9 +176,13 @@ def _check_move(referral, to, by):
 
 
 def _move(referral, to, by, note):
-    ReferralTransition.objects.create(
+    move = ReferralTransition.objects.create(
         referral=referral, from_status=referral.status, to_status=to, note=note, by=by
     )
+    if to == ReferralStatus.ACCEPTED and referral.accepted_at is None:
+        referral.accepted_at = move.at
+    if to == ReferralStatus.COMPLETED:
+        referral.completed_at = move.at
     referral.status = to
     referral.version = F("version") + 1
 

@@ -417,6 +417,40 @@ def test_the_coordinator_sends_a_declined_referral_back_and_the_decline_reason_g
     assert back.note == "Domisili sesuai KTP di Mekar Baru, mohon ditinjau ulang."
 
 
+def test_the_referral_keeps_when_it_was_first_accepted_and_when_it_was_completed(
+    sent, dinsos_officer
+):
+    assert (sent.accepted_at, sent.completed_at) == (None, None)
+    referral = sent
+    for to, extra in ((S.ACCEPTED, {}), (S.IN_PROGRESS, {}), (S.COMPLETED, {"outcome": "OK"})):
+        referral = move_referral(
+            referral=referral, to=to, by=dinsos_officer, version=referral.version, **extra
+        )
+
+    timeline = {move.to_status: move.at for move in moves_of(referral)}
+    assert referral.accepted_at == timeline[S.ACCEPTED]
+    assert referral.completed_at == timeline[S.COMPLETED]
+
+
+def test_a_declined_referral_sent_back_has_no_acceptance_until_it_is_accepted(
+    sent, dinsos_officer, coordinator_a
+):
+    declined = move_referral(
+        referral=sent, to=S.DECLINED, by=dinsos_officer, version=sent.version,
+        decline_reason="Di luar wilayah.",
+    )  # fmt: skip
+    resent = move_referral(
+        referral=declined, to=S.SENT, by=coordinator_a, version=declined.version, note="Tinjau."
+    )
+    assert resent.accepted_at is None
+
+    accepted = move_referral(
+        referral=resent, to=S.ACCEPTED, by=dinsos_officer, version=resent.version
+    )
+
+    assert accepted.accepted_at == moves_of(accepted)[-1].at
+
+
 # --- Two people, one referral: the version the page showed ------------------------------
 
 
