@@ -1,11 +1,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from participants import access as participant_access
 from participants.models import Participant
 from referrals import access as referral_access
 from referrals.filters import BOXES
-from referrals.models import Referral, ReferralStatus
+from referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from referrals.views import shared_data
 
 from . import charts, exports, figures, program_report
@@ -28,6 +30,9 @@ ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 OVERDUE_SHOWN = 10
+DECLINED_SHOWN = 10
+ALERTS_SHOWN = 20
+FIGURES_CACHE_SECONDS = 10 * 60
 MY_CASES_SHOWN = 20
 DUE_ITEMS_SHOWN = 30
 DUE_SOON_DAYS = 14
@@ -43,12 +48,11 @@ def dashboard(request):
     }
     if user.role in case_access.SCREENERS:
         cases = Case.objects.visible_to(user)
-        ctx["alerts"] = (
-            Alert.objects.unresolved()
-            .filter(case__in=cases)
-            .select_related("case__participant")
-            .order_by("raised_at")
-        )
+        alerts = Alert.objects.unresolved().filter(case__in=cases)
+        ctx["alerts"] = alerts.select_related("case__participant").order_by("raised_at", "pk")[
+            :ALERTS_SHOWN
+        ]
+        ctx["alert_count"] = alerts.count()
         counts = dict(
             cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
         )
@@ -63,10 +67,14 @@ def dashboard(request):
         )
     if user.role in (Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER):
         referrals = Referral.objects.visible_to(user)
-        ctx["referral_counts"] = referrals.aggregate(
+        now = timezone.now()
+        # Every status counted here is open or declined: the others need not be read.
+        counted = [*OPEN_STATUSES, ReferralStatus.DECLINED]
+        ctx["referral_counts"] = referrals.filter(status__in=counted).aggregate(
             new=Count("pk", filter=Q(status__in=BOXES["new"])),
             in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
-            overdue=Count("pk", filter=Q(pk__in=referrals.overdue().values("pk"))),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+            declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
         )
         ctx["overdue"] = (
             referrals.overdue()
@@ -74,15 +82,18 @@ def dashboard(request):
             .order_by("due_at", "pk")[:OVERDUE_SHOWN]
         )
         if user.role in (Role.ADMIN, Role.COORDINATOR):
-            ctx["declined"] = referrals.filter(status=ReferralStatus.DECLINED).select_related(
-                "agency", "service"
+            ctx["declined"] = (
+                referrals.filter(status=ReferralStatus.DECLINED)
+                .select_related("agency", "service")
+                .order_by("pk")[:DECLINED_SHOWN]
             )
     if user.role in (Role.ADMIN, Role.COORDINATOR):
-        ctx["completion"] = figures.completion_chart(figures.referrals_by_agency(referrals))
-        ctx["problems"] = figures.problems_chart(
-            figures.problem_counts(Participant.objects.visible_to(user).active())
-        )
-        ctx["trend"] = figures.trend_chart(figures.monthly_cases(cases))
+        office = _office_figures(user, referrals, cases)
+        ctx["completion"] = figures.completion_chart(office["agencies"])
+        ctx["problems"] = figures.problems_chart(office["problems"])
+        ctx["trend"] = figures.trend_chart(office["trend"])
+        ctx["figures_as_of"] = office["as_of"]
+        ctx["figures_minutes"] = FIGURES_CACHE_SECONDS // 60
     if user.role == Role.CASE_WORKER:
         mine = Case.objects.visible_to(user).open().filter(case_worker=user)
         # The most recent first; a worker with hundreds of cases sees the count, not a wall.
@@ -99,6 +110,27 @@ def dashboard(request):
         )
         ctx["today"] = timezone.localdate()
     return render(request, "reports/dashboard.html", ctx)
+
+
+def _office_figures(user, referrals, cases):
+    """The office-wide figures, counted at most once in FIGURES_CACHE_SECONDS.
+
+    They scan every referral, participant and case of the office (hundreds of
+    thousands of rows in a busy province), and they move slowly; what needs acting on
+    (alerts, overdue and declined referrals, the counts) is read afresh every time.
+    """
+    scope = "all" if user.role == Role.ADMIN else user.office_id
+    key = f"reports:dashboard:{scope}:{get_language()}"
+    office = cache.get(key)
+    if office is None:
+        office = {
+            "agencies": figures.referrals_by_agency(referrals),
+            "problems": figures.problem_counts(Participant.objects.visible_to(user).active()),
+            "trend": figures.monthly_cases(cases),
+            "as_of": timezone.now(),
+        }
+        cache.set(key, office, FIGURES_CACHE_SECONDS)
+    return office
 
 
 def referral_letter(request, pk):
@@ -118,18 +150,18 @@ def referral_letter(request, pk):
 
 def participant_report(request, pk):
     """One returnee's whole record as a PDF for the file or the Kabupaten."""
-    participant = participant_access.get_participant_for(request.user, pk)
-    participant = (
-        Participant.objects.select_related("office", "village__parent__parent")
-        .prefetch_related("episodes", "problems")
-        .get(pk=participant.pk)
+    participant_access.require_reader(request.user)
+    participant = get_object_or_404(
+        Participant.objects.visible_to(request.user)
+        .select_related("office", "village__parent__parent")
+        .prefetch_related("episodes", "problems"),
+        pk=pk,
     )
     cases = participant.cases.select_related("program").prefetch_related(
         Prefetch("screenings", queryset=Screening.objects.order_by("screened_on", "pk")),
         "screenings__alerts",
-        "plan_items__responsible_agency",
-        "referrals__service",
-        "referrals__agency",
+        Prefetch("plan_items", queryset=PlanItem.objects.select_related("responsible_agency")),
+        Prefetch("referrals", queryset=Referral.objects.select_related("service", "agency")),
         "referrals__transitions",
         "follow_ups",
     )

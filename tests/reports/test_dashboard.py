@@ -139,7 +139,7 @@ def test_an_agency_officer_sees_their_inbox_and_only_their_own_overdue_referrals
     response = client.get("/")
 
     ctx = response.context
-    assert ctx["referral_counts"] == {"new": 1, "in_progress": 0, "overdue": 1}
+    assert ctx["referral_counts"] == {"new": 1, "in_progress": 0, "overdue": 1, "declined": 0}
     assert [r.pk for r in ctx["overdue"]] == [office_work["late_dinsos"].pk]
     page = response.content.decode()
     assert office_work["late_dinkes"].number not in page
@@ -235,3 +235,26 @@ def test_a_case_worker_with_many_cases_sees_the_latest_and_the_count(
     page = response.content.decode()
     assert "Kasus Anda (3)" in page
     assert "Ditampilkan 2 kasus terbaru" in page
+
+
+def test_the_office_figures_are_counted_once_in_ten_minutes_for_each_office(
+    client, coordinator_a, office_work, dinsos, dinsos_officer, case_b, case_worker_b
+):
+    client.force_login(coordinator_a)
+    first = client.get("/")
+    done = refer(office_work["dewi"], dinsos, "pbi_jk_activation", by=coordinator_a,
+                 coordinator=coordinator_a, officer=dinsos_officer,
+                 moves=["accepted", "in_progress", "completed"])  # fmt: skip
+
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/")
+
+    assert done.status == "completed"
+    # The same figures, with the time they were counted; what needs acting on is live.
+    assert second.context["completion"].values == first.context["completion"].values
+    assert "Angka kantor per" in second.content.decode()
+    assert len(again) == 9
+    # Another office's coordinator gets that office's own figures.
+    coordinator_b = UserFactory(role="coordinator", office=case_b.program.office)
+    client.force_login(coordinator_b)
+    assert client.get("/").context["completion"].values == {}
