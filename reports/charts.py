@@ -45,13 +45,14 @@ class Chart:
         return {bar.label: bar.value for bar in self.bars}
 
 
-def bars(title, rows, *, empty_text=""):
+def bars(title, rows, *, empty_text="", full=None):
     """A horizontal bar per (label, value) or (label, value, text, tone): categories.
 
-    A value of 0 draws no bar but keeps its row and its number, so a reader sees the
-    category exists.
+    Bars are scaled to the largest value, or to `full` when given (100 for shares in
+    percent, so that a third reads as a third). A value of 0 draws no bar but keeps its
+    row and its number, so a reader sees the category exists.
     """
-    return _chart("bars", title, rows, empty_text)
+    return _chart("bars", title, rows, empty_text, full)
 
 
 def columns(title, rows, *, empty_text=""):
@@ -59,9 +60,9 @@ def columns(title, rows, *, empty_text=""):
     return _chart("columns", title, rows, empty_text)
 
 
-def _chart(kind, title, rows, empty_text):
+def _chart(kind, title, rows, empty_text, full=None):
     items = [_bar(row) for row in rows]
-    largest = max((bar.value for bar in items), default=0) or 1
+    largest = full or max((bar.value for bar in items), default=0) or 1
     for bar in items:
         bar.percent = round(100 * bar.value / largest, 1)
         if kind == "bars":

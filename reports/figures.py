@@ -140,6 +140,7 @@ def completion_chart(agency_rows):
             for row in agency_rows
         ],
         empty_text=_("No referral has been completed yet."),
+        full=100,
     )
 
 

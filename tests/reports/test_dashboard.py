@@ -29,6 +29,12 @@ def test_bars_are_scaled_to_the_largest_and_keep_zero_rows():
     assert not chart.is_empty
 
 
+def test_shares_in_percent_are_drawn_against_the_whole_not_the_largest():
+    chart = charts.bars("Selesai", [("Dinsos", 33), ("Dinkes", 0)], full=100)
+
+    assert [bar.percent for bar in chart.bars] == [33, 0]
+
+
 def test_a_chart_of_zeros_says_so_instead_of_drawing_nothing():
     chart = charts.bars("Masalah", [("PHK", 0)], empty_text="Belum ada masalah yang dicatat.")
 
