@@ -13,7 +13,9 @@ class AccountsConfig(AppConfig):
             user_login_failed,
         )
 
-        from . import signals
+        from . import navigation, signals
+
+        navigation.register()
 
         user_logged_in.connect(signals.log_login, dispatch_uid="accounts.log_login")
         user_logged_out.connect(signals.log_logout, dispatch_uid="accounts.log_logout")

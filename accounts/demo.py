@@ -1,4 +1,4 @@
-"""Demo office, agencies and one user per role (DESIGN section 7)."""
+"""Demo office, agencies and one user per role (the logins that `make run` prints)."""
 
 from django.conf import settings
 

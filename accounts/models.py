@@ -89,6 +89,29 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+# What each role does, as the home page tells the user.
+ROLE_SUMMARIES = {
+    Role.ADMIN: _("You manage users, offices, agencies and reference data."),
+    Role.COORDINATOR: _(
+        "You follow the whole program of your office: participants, cases, referrals and reports."
+    ),
+    Role.CASE_WORKER: _(
+        "You register returnees and their families, run their cases and plans, and refer "
+        "them to agencies."
+    ),
+    Role.HEALTH_WORKER: _(
+        "You record and read the physical and mental health screenings of your office's "
+        "participants."
+    ),
+    Role.AGENCY_OFFICER: _(
+        "You receive the referrals sent to your agency, update their status and record the outcome."
+    ),
+    Role.AUDITOR: _(
+        "You read the access log, the change history and aggregate reports, without personal "
+        "details."
+    ),
+}
+
 OFFICE_ROLES = [Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER, Role.AUDITOR]
 
 
@@ -178,8 +201,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.agency if self.role == Role.AGENCY_OFFICER else self.office
 
     @property
-    def is_office_staff(self):
-        return self.role in OFFICE_ROLES
+    def role_summary(self):
+        return ROLE_SUMMARIES.get(self.role, "")
 
 
 class AccessLog(models.Model):

@@ -1,45 +1,37 @@
-"""The main menu: which sections each role sees."""
+"""The main menu. Each app adds its own sections from its AppConfig.ready(), with the
+access rule that decides who sees them, so the menu restates no app's rules."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from . import access
 
 
 @dataclass(frozen=True)
 class MenuItem:
     label: str | Promise
     url_name: str
-    roles: frozenset[str] | None = None  # None: every role
-    staff_only: bool = False
-
-    def visible_to(self, user) -> bool:
-        if self.staff_only and not user.is_staff:
-            return False
-        return self.roles is None or user.role in self.roles
+    visible_to: Callable  # user -> bool, from the app's access module
+    order: int
 
 
-OFFICE_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER})
+MENU: list[MenuItem] = []
 
-MENU = [
-    MenuItem(_("Home"), "home"),
-    MenuItem(_("Participants"), "participants:list", roles=OFFICE_READERS),
-    MenuItem(_("Programs"), "cases:programs", roles=OFFICE_READERS),
-    MenuItem(
-        _("Referrals"),
-        "referrals:list",
-        roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER}),
-    ),
-    MenuItem(
-        _("Reports"),
-        "reports:exports",
-        roles=frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
-    ),
-    MenuItem(_("Administration"), "admin:index", roles=frozenset({Role.ADMIN}), staff_only=True),
-]
+
+def add(label, url_name, *, visible_to, order):
+    """Add a section to the menu (once per URL), shown to the users `visible_to` accepts."""
+    if not any(item.url_name == url_name for item in MENU):
+        MENU.append(MenuItem(label, url_name, visible_to, order))
+        MENU.sort(key=lambda item: item.order)
+
+
+def register():
+    add(_("Home"), "home", visible_to=lambda user: user.is_authenticated, order=0)
+    add(_("Administration"), "admin:index", visible_to=access.can_use_admin_site, order=90)
 
 
 def menu_for(user, current_path: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Server time of the dashboard for each role, on a database at DESIGN scale.
+"""Server time of the dashboard for each role, on a database at budget scale.
 
 Run against a database filled by `manage.py generate_scale_data` (participants, then
 the scale programs' cases and screenings, then their referrals), e.g.

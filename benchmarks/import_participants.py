@@ -158,7 +158,8 @@ def remove_imported(user):
 def prefill(office, count):
     """Make sure the office has `count` earlier registrations (kept between runs)."""
     from accounts.models import Role, User
-    from participants.imports import ValidRow, import_participants
+    from participants.import_rows import ValidRow
+    from participants.imports import import_participants
     from participants.models import MigrationEpisode, Participant
 
     registrar, _created = User.objects.get_or_create(

@@ -149,7 +149,7 @@ def setup_large_program(n, seed, out):
         agency.pk: list(Service.objects.filter(agency_type=agency.type).order_by("code"))
         for agency in agencies
     }
-    srq = instruments.get_instrument("srq20")
+    srq = instruments.get_instrument(Screening.Kind.SRQ20)
     event = timezone.localdate() - datetime.timedelta(days=120)
 
     def at(day, hour=9):
@@ -232,55 +232,42 @@ def setup_large_program(n, seed, out):
                 answers = {item.number: int(rng.random() < p_yes) for item in srq.items}
                 if rng.random() < 0.03:
                     answers[17] = 1  # the suicide-risk item
-                result = instruments.score_answers(srq, answers)
-                screenings.append(
-                    Screening(
-                        case=case,
-                        kind=srq.code,
-                        screened_on=day,
-                        recorded_by=nurse,
-                        recorded_at=at(day, 10),
-                        answers={str(k): v for k, v in answers.items()},
-                        score=result.score,
-                        band=result.band.code,
-                        decision="Konseling psikolog Puskesmas."
-                        if result.band.code == "positive"
-                        else "",
-                    )
+                screening = Screening(
+                    case=case,
+                    kind=Screening.Kind.SRQ20,
+                    screened_on=day,
+                    recorded_by=nurse,
+                    recorded_at=at(day, 10),
+                    answers=answers,
                 )
-                alert_codes.append([rule.code for rule in result.alerts])
+                alert_codes.append(screening.classify())
+                if screening.band == "positive":
+                    screening.decision = "Konseling psikolog Puskesmas."
+                screenings.append(screening)
             if rng.random() < 0.6:
                 height = Decimal(rng.randint(145, 178))
                 weight = Decimal(rng.randint(40, 88))
                 systolic = rng.randint(100, 185)
                 diastolic = rng.randint(60, min(112, systolic - 25))
-                bmi = physical.bmi(weight, height)
-                bp = physical.blood_pressure_class(systolic, diastolic)
                 glucose = rng.randint(80, 260) if rng.random() < 0.4 else None
-                screenings.append(
-                    Screening(
-                        case=case,
-                        kind=Screening.PHYSICAL,
-                        screened_on=event,
-                        recorded_by=nurse,
-                        recorded_at=at(event, 11),
-                        height_cm=height,
-                        weight_kg=weight,
-                        bmi=bmi,
-                        bmi_class_kemenkes=physical.bmi_class_kemenkes(bmi).code,
-                        bmi_class_asia_pacific=physical.bmi_class_asia_pacific(bmi).code,
-                        systolic_1=systolic,
-                        diastolic_1=diastolic,
-                        blood_pressure_class=bp.code,
-                        glucose_mg_dl=glucose,
-                        glucose_sample=Screening.GlucoseSample.CAPILLARY if glucose else "",
-                        glucose_class=physical.glucose_class(glucose, fasting=False).code
-                        if glucose
-                        else "",
-                        decision="Kontrol tekanan darah di Puskesmas." if bp.level != "ok" else "",
-                    )
+                screening = Screening(
+                    case=case,
+                    kind=Screening.Kind.PHYSICAL,
+                    screened_on=event,
+                    recorded_by=nurse,
+                    recorded_at=at(event, 11),
+                    height_cm=height,
+                    weight_kg=weight,
+                    systolic_1=systolic,
+                    diastolic_1=diastolic,
+                    glucose_mg_dl=glucose,
+                    glucose_sample=Screening.GlucoseSample.CAPILLARY if glucose else "",
                 )
-                alert_codes.append([Alert.Code.URGENT_BLOOD_PRESSURE] if bp.urgent else [])
+                alert_codes.append(screening.classify())
+                bp = physical.classification("blood_pressure", screening.blood_pressure_class)
+                if bp.level != "ok":
+                    screening.decision = "Kontrol tekanan darah di Puskesmas."
+                screenings.append(screening)
         screenings = Screening.objects.bulk_create(screenings)
         alerts = []
         for screening, codes in zip(screenings, alert_codes, strict=True):

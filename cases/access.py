@@ -1,43 +1,84 @@
-"""Who may do what with programs and cases (DESIGN section 5)."""
+"""Who may do what with programs, cases, screenings and alerts.
+
+Agency officers and auditors have no program or case pages: for them these pages do
+not exist (404, not 403).
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.access import has_role
 from accounts.models import Role
 
-from .models import Case, Program
-
-# Run cases: enrol, move, plan, write notes, record follow-ups.
+# Office staff who open programs and cases and read their screening results.
+CASE_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER})
+# Record screenings.
+SCREENERS = CASE_READERS
+# Run cases: enrol, move, plan, write notes, record follow-ups, handle alerts.
 CASE_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
-# Record screenings; everybody who opens cases reads their results.
-SCREENERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER})
+# Create and edit programs, close cases, assign case workers.
 PROGRAM_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+CASE_CLOSERS = PROGRAM_EDITORS
+CASE_ASSIGNERS = PROGRAM_EDITORS
+# Hold a caseload of their own: enrolling makes them the case worker.
+CASELOAD_HOLDERS = frozenset({Role.CASE_WORKER})
+# Told by email at once when a screening raises an alert.
+ALERT_RECIPIENTS = frozenset({Role.COORDINATOR})
+
+PERMISSIONS = [
+    ("Open programs, cases and screening results", CASE_READERS),
+    ("Record screenings", SCREENERS),
+    ("Enrol, move cases, plan, write notes, record visits", CASE_EDITORS),
+    ("Record what was done about an alert", CASE_EDITORS),
+    ("Create and edit programs", PROGRAM_EDITORS),
+    ("Close a case", CASE_CLOSERS),
+    ("Assign a case worker", CASE_ASSIGNERS),
+    ("Hold a caseload (becomes the case worker of whom they enrol)", CASELOAD_HOLDERS),
+    ("Receive alert emails", ALERT_RECIPIENTS),
+]
 
 
-def can_edit_case(user):
-    return user.role in CASE_EDITORS
+def can_open_cases(user) -> bool:
+    return has_role(user, CASE_READERS)
 
 
-def can_screen(user):
-    return user.role in SCREENERS
+def can_edit_case(user) -> bool:
+    return has_role(user, CASE_EDITORS)
 
 
-def can_edit_program(user):
-    return user.role in PROGRAM_EDITORS
+def can_resolve_alert(user) -> bool:
+    return has_role(user, CASE_EDITORS)
 
 
-def can_close_case(user):
-    return user.role in PROGRAM_EDITORS
+def can_screen(user) -> bool:
+    return has_role(user, SCREENERS)
+
+
+def can_edit_program(user) -> bool:
+    return has_role(user, PROGRAM_EDITORS)
+
+
+def can_close_case(user) -> bool:
+    return has_role(user, CASE_CLOSERS)
+
+
+def can_assign_case(user) -> bool:
+    return has_role(user, CASE_ASSIGNERS)
+
+
+def has_caseload(user) -> bool:
+    return has_role(user, CASELOAD_HOLDERS)
 
 
 def require_reader(user):
-    """Agency officers and auditors have no case pages: 404, not 403."""
-    if user.role not in SCREENERS:
+    if not can_open_cases(user):
         raise Http404
 
 
 def get_program_for(user, pk, *, write=False):
+    from .models import Program  # the models read this module's role sets
+
     require_reader(user)
     program = get_object_or_404(Program.objects.visible_to(user), pk=pk)
     if write and not can_edit_program(user):
@@ -47,6 +88,8 @@ def get_program_for(user, pk, *, write=False):
 
 def get_case_for(user, pk, *, write=False):
     """The case if this user may see it (404 otherwise); 403 when a reader tries to write."""
+    from .models import Case
+
     require_reader(user)
     case = get_object_or_404(
         Case.objects.visible_to(user).select_related("participant", "program"), pk=pk
@@ -54,3 +97,17 @@ def get_case_for(user, pk, *, write=False):
     if write and not can_edit_case(user):
         raise PermissionDenied
     return case
+
+
+def get_alert_for(user, pk, *, write=False):
+    """The alert if its case is visible to this user (404 otherwise); 403 for a reader."""
+    from .models import Alert, Case
+
+    require_reader(user)
+    alert = get_object_or_404(
+        Alert.objects.filter(case__in=Case.objects.visible_to(user)).select_related("case"),
+        pk=pk,
+    )
+    if write and not can_resolve_alert(user):
+        raise PermissionDenied
+    return alert

@@ -127,56 +127,50 @@ def _walk(case, target, worker, coordinator):
 def _screen(case, index, nurse, coordinator):
     if case.status == Case.Status.INTAKE:
         return
-    height = Decimal(150 + index % 15)
-    weight = Decimal(48 + (index * 3) % 30)
     systolic = 118 + (index * 7) % 70
     diastolic = 76 + (index * 5) % 40
     if diastolic >= systolic:
         diastolic = systolic - 30
-    bmi = physical.bmi(weight, height)
-    bp = physical.blood_pressure_class(systolic, diastolic)
-    screening = Screening.objects.create(
+    screening = Screening(
         case=case,
-        kind=Screening.PHYSICAL,
+        kind=Screening.Kind.PHYSICAL,
         screened_on=EVENT_DAY,
         recorded_by=nurse,
-        height_cm=height,
-        weight_kg=weight,
-        bmi=bmi,
-        bmi_class_kemenkes=physical.bmi_class_kemenkes(bmi).code,
-        bmi_class_asia_pacific=physical.bmi_class_asia_pacific(bmi).code,
+        height_cm=Decimal(150 + index % 15),
+        weight_kg=Decimal(48 + (index * 3) % 30),
         systolic_1=systolic,
         diastolic_1=diastolic,
-        blood_pressure_class=bp.code,
-        decision="Kontrol tekanan darah di Puskesmas." if bp.level != "ok" else "",
     )
-    if bp.urgent:
+    alerts = screening.classify(sex=case.participant.sex)
+    bp = physical.classification("blood_pressure", screening.blood_pressure_class)
+    if bp.level != "ok":
+        screening.decision = "Kontrol tekanan darah di Puskesmas."
+    screening.save()
+    for code in alerts:
         _handled(
             case,
             screening,
-            Alert.Code.URGENT_BLOOD_PRESSURE,
+            code,
             coordinator,
             "Dirujuk hari itu juga ke IGD RSUD Tangerang; tekanan darah terkendali.",
         )
-    srq = instruments.get_instrument("srq20")
     yes = SRQ_YES.get(index, [3, 18] if index % 2 else [1])
-    answers = {item.number: int(item.number in yes) for item in srq.items}
-    result = instruments.score_answers(srq, answers)
-    screening = Screening.objects.create(
+    screening = Screening(
         case=case,
-        kind=srq.code,
+        kind=Screening.Kind.SRQ20,
         screened_on=EVENT_DAY,
         recorded_by=nurse,
-        answers={str(number): value for number, value in answers.items()},
-        score=result.score,
-        band=result.band.code,
-        decision="Konseling psikolog Puskesmas." if result.band.code == "positive" else "",
+        answers={item.number: int(item.number in yes) for item in instruments.SRQ20.items},
     )
-    for rule in result.alerts:
+    alerts = screening.classify()
+    if screening.band == "positive":
+        screening.decision = "Konseling psikolog Puskesmas."
+    screening.save()
+    for code in alerts:
         _handled(
             case,
             screening,
-            rule.code,
+            code,
             coordinator,
             "Psikolog mendampingi hari itu; keluarga diberi tahu; rujukan ke RSJ.",
         )

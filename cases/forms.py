@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, Role, User
+from accounts.models import Agency, User
 from participants.forms import DateInput, not_in_future
 from regions.models import Region
 
-from . import physical
+from . import access, physical
 from .models import Case, CaseNote, FollowUp, PlanItem, Program, Screening
 
 
@@ -56,7 +56,9 @@ class AssignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_worker"].queryset = User.objects.filter(
-            office_id=self.instance.program.office_id, role=Role.CASE_WORKER, is_active=True
+            office_id=self.instance.program.office_id,
+            role__in=access.CASELOAD_HOLDERS,
+            is_active=True,
         ).order_by("full_name")
 
 
@@ -73,7 +75,7 @@ class CaseStatusForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = case.allowed_transitions()
+        allowed = case.allowed_moves()
         self.fields["to"].choices = [(value, Case.Status(value).label) for value in allowed]
 
     def clean(self):

@@ -1,27 +1,19 @@
-import datetime
-
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.querysets import OfficeScopedQuerySet
+from accounts.workflow import Move, WorkflowMixin
 
-OFFICE_READERS = (Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER)
+from . import access, instruments, physical
 
 
-class ProgramQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role in OFFICE_READERS:
-            return self.filter(office_id=user.office_id)
-        return self.none()
+class ProgramQuerySet(OfficeScopedQuerySet):
+    readers = access.CASE_READERS
 
 
 @pghistory.track()
@@ -78,22 +70,35 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role in OFFICE_READERS:
-            return self.filter(program__office_id=user.office_id)
-        return self.none()
+class CaseQuerySet(OfficeScopedQuerySet):
+    office_lookup = "program__office"
+    readers = access.CASE_READERS
 
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def roster(self):
+        """The cases with what a program's roster shows, in a fixed number of queries."""
+
+        def latest(kind, field):
+            screenings = Screening.objects.filter(case=OuterRef("pk"), kind=kind)
+            return Subquery(screenings.order_by("-screened_on", "-pk").values(field)[:1])
+
+        return (
+            self.select_related("participant", "case_worker")
+            .annotate(
+                srq_score=latest(Screening.Kind.SRQ20, "score"),
+                srq_band=latest(Screening.Kind.SRQ20, "band"),
+                bp_class=latest(Screening.Kind.PHYSICAL, "blood_pressure_class"),
+                bmi=latest(Screening.Kind.PHYSICAL, "bmi"),
+                open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)),
+            )
+            .order_by("participant__full_name", "pk")
+        )
+
 
 @pghistory.track()
-class Case(models.Model):
+class Case(WorkflowMixin, models.Model):
     """One participant's enrolment in a program, from intake to closure."""
 
     Status = CaseStatus
@@ -109,16 +114,23 @@ class Case(models.Model):
         TRANSFERRED = "transferred", _("Transferred")
         OTHER = "other", _("Other")
 
-    # Where a case may go from each status. Any open case may close.
+    # (from, to) -> who may make the move and what it needs written. The case workers
+    # move a case along; only a coordinator closes it, with a reason from the list.
+    # Any open case may close; a closed case stays closed.
     TRANSITIONS = {
-        Status.INTAKE: {Status.ASSESSMENT, Status.CLOSED},
-        Status.ASSESSMENT: {Status.PLANNING, Status.CLOSED},
-        Status.PLANNING: {Status.IMPLEMENTATION, Status.CLOSED},
-        Status.IMPLEMENTATION: {Status.MONITORING, Status.CLOSED},
+        (Status.INTAKE, Status.ASSESSMENT): Move(access.CASE_EDITORS),
+        (Status.ASSESSMENT, Status.PLANNING): Move(access.CASE_EDITORS),
+        (Status.PLANNING, Status.IMPLEMENTATION): Move(access.CASE_EDITORS),
+        (Status.IMPLEMENTATION, Status.MONITORING): Move(access.CASE_EDITORS),
         # New needs found while monitoring send the case back to work.
-        Status.MONITORING: {Status.IMPLEMENTATION, Status.CLOSED},
-        Status.CLOSED: set(),
+        (Status.MONITORING, Status.IMPLEMENTATION): Move(access.CASE_EDITORS),
+        (Status.INTAKE, Status.CLOSED): Move(access.CASE_CLOSERS, needs="close_reason"),
+        (Status.ASSESSMENT, Status.CLOSED): Move(access.CASE_CLOSERS, needs="close_reason"),
+        (Status.PLANNING, Status.CLOSED): Move(access.CASE_CLOSERS, needs="close_reason"),
+        (Status.IMPLEMENTATION, Status.CLOSED): Move(access.CASE_CLOSERS, needs="close_reason"),
+        (Status.MONITORING, Status.CLOSED): Move(access.CASE_CLOSERS, needs="close_reason"),
     }
+    ILLEGAL_MOVE = _("A case in %(current)s cannot move to %(target)s.")
 
     participant = models.ForeignKey(
         "participants.Participant",
@@ -177,13 +189,9 @@ class Case(models.Model):
     def is_open(self):
         return self.status != self.Status.CLOSED
 
-    def allowed_transitions(self):
-        order = [value for value, _label in self.Status.choices]
-        return sorted(self.TRANSITIONS[self.Status(self.status)], key=order.index)
-
-    def rehabilitation_deadline(self, arrival_date):
-        """Rehabilitation runs at most one year from the arrival date."""
-        return arrival_date + datetime.timedelta(days=365) if arrival_date else None
+    @property
+    def rehabilitation_deadline(self):
+        return self.participant.rehabilitation_deadline
 
 
 class CaseStatusChange(models.Model):
@@ -207,6 +215,15 @@ class CaseStatusChange(models.Model):
         return f"{self.from_status} -> {self.to_status}"
 
 
+class ScreeningKind(models.TextChoices):
+    """A physical screening, or one per instrument of cases.instruments, by its code."""
+
+    PHYSICAL = "physical", _("Physical screening")
+    SRQ20 = "srq20", "SRQ-20"
+    PHQ9 = "phq9", "PHQ-9"
+    GAD7 = "gad7", "GAD-7"
+
+
 @pghistory.track()
 class Screening(models.Model):
     """A physical or mental-health screening recorded against a case.
@@ -215,7 +232,8 @@ class Screening(models.Model):
     health worker decided.
     """
 
-    PHYSICAL = "physical"
+    Kind = ScreeningKind
+    PHYSICAL = ScreeningKind.PHYSICAL
 
     class GlucoseSample(models.TextChoices):
         CAPILLARY = "capillary", _("Capillary (finger prick)")
@@ -232,7 +250,7 @@ class Screening(models.Model):
         blank=True,
         related_name="screenings",
     )
-    kind = models.CharField(_("screening"), max_length=20)
+    kind = models.CharField(_("screening"), max_length=20, choices=Kind.choices)
     screened_on = models.DateField(_("date"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -286,6 +304,10 @@ class Screening(models.Model):
         indexes = [models.Index(fields=["case", "kind", "screened_on"], name="screening_case")]
         constraints = [
             models.CheckConstraint(
+                condition=Q(kind__in=ScreeningKind.values),
+                name="screening_kind_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(systolic_1__isnull=True)
                 | Q(diastolic_1__isnull=True)
                 | Q(systolic_1__gt=F("diastolic_1")),
@@ -328,11 +350,72 @@ class Screening(models.Model):
         band = self._band
         return band.level if band else ""
 
+    def classify(self, *, sex: str | None = None) -> list[str]:
+        """Fill in every derived field from the measured or answered ones; nothing is saved.
+
+        A questionnaire gets its score and band from its instrument's scoring of the
+        answers ({item number: value}; an incomplete or invalid set raises ValueError).
+        A physical screening gets its BMI and BMI classes, the class of the mean of its
+        blood-pressure readings, its glucose class and, from the participant's `sex`
+        ("M" or "F", needed when a waist was measured), whether it is central obesity;
+        a measurement left out clears what it would have given.
+
+        Returns the codes of the alerts the result calls for (Alert.Code values).
+        """
+        if self.is_physical:
+            return self._classify_measurements(sex)
+        return self._classify_answers()
+
+    def _classify_answers(self):
+        instrument = self._instrument
+        if instrument is None:
+            raise ValueError(f"No instrument scores a screening of kind {self.kind!r}")
+        # Stored answers are keyed by the item number as text (JSON object keys).
+        answers = {
+            int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else key: value
+            for key, value in self.answers.items()
+        }
+        result = instruments.score_answers(instrument, answers)
+        self.answers = {str(number): value for number, value in answers.items()}
+        self.score = result.score
+        self.band = result.band.code
+        return [rule.code for rule in result.alerts]
+
+    def _classify_measurements(self, sex):
+        alerts = []
+        if self.height_cm and self.weight_kg:
+            self.bmi = physical.bmi(self.weight_kg, self.height_cm)
+            self.bmi_class_kemenkes = physical.bmi_class_kemenkes(self.bmi).code
+            self.bmi_class_asia_pacific = physical.bmi_class_asia_pacific(self.bmi).code
+        else:
+            self.bmi, self.bmi_class_kemenkes, self.bmi_class_asia_pacific = None, "", ""
+        readings = [
+            (systolic, diastolic)
+            for systolic, diastolic in (
+                (self.systolic_1, self.diastolic_1),
+                (self.systolic_2, self.diastolic_2),
+            )
+            if systolic and diastolic
+        ]
+        self.blood_pressure_class = ""
+        if readings:
+            klass = physical.blood_pressure_class(*physical.mean_blood_pressure(readings))
+            self.blood_pressure_class = klass.code
+            if klass.urgent:
+                alerts.append(Alert.Code.URGENT_BLOOD_PRESSURE)
+        self.glucose_class = (
+            physical.glucose_class(self.glucose_mg_dl, fasting=self.glucose_fasting).code
+            if self.glucose_mg_dl
+            else ""
+        )
+        self.central_obesity = (
+            physical.central_obesity(self.waist_cm, sex) if self.waist_cm else None
+        )
+        return alerts
+
     @property
     def _instrument(self):
-        from .instruments import INSTRUMENTS
-
-        return INSTRUMENTS.get(self.kind)
+        return instruments.INSTRUMENTS.get(self.kind)
 
     @property
     def _band(self):

@@ -1,4 +1,4 @@
-"""Fictional programs, cases and screenings in bulk, for benchmarks at DESIGN section 8's scale.
+"""Fictional programs, cases and screenings in bulk, for benchmarks at budget scale.
 
 For every 100,000 participants: 100 programs of about 1,500 cases (each participant is in
 one program, every second one in a second program too: 150,000 cases), and about
@@ -16,6 +16,7 @@ from accounts.demo import OFFICE_NAME
 from accounts.models import Office, Role, User
 from regions.models import Region
 
+from . import instruments
 from .models import Alert, Case, Program, Screening
 
 PROGRAM_PREFIX = "Kegiatan skala"
@@ -29,7 +30,13 @@ STATUSES = [
     (Case.Status.MONITORING, 20),
     (Case.Status.CLOSED, 15),
 ]
-BLOOD_PRESSURE = ["optimal", "normal", "high_normal", "grade_1", "grade_2", "grade_3"]
+SRQ20 = instruments.get_instrument(Screening.Kind.SRQ20)
+# The item whose "Ya" is a suicide-risk alert; answered so by about one in fifty.
+SUICIDE_ITEM = 17
+ACTIONS = {
+    Alert.Code.SUICIDE_RISK: "Dirujuk ke psikolog.",
+    Alert.Code.URGENT_BLOOD_PRESSURE: "Dirujuk ke IGD hari itu juga.",
+}
 
 
 def generate(*, participants: int, out, seed: int = 2025) -> None:
@@ -98,35 +105,30 @@ def office_participants(office):
 
 def _write(rows, rng, coordinator):
     cases = Case.objects.bulk_create(rows)
-    screenings = []
+    screenings, alert_codes = [], []
     for case in cases:
         day = case.opened_at.date()
+        made = []
         if rng.random() < 0.9:
-            score = min(20, int(rng.expovariate(1 / 3.5)))
-            screenings.append(
+            made.append(
                 Screening(
                     case=case,
-                    kind="srq20",
+                    kind=Screening.Kind.SRQ20,
                     screened_on=day,
                     recorded_by=coordinator,
-                    score=score,
-                    band="positive" if score >= 6 else "negative",
+                    answers=_srq_answers(rng),
                 )
             )
         if rng.random() < 0.4:
-            screenings.append(
-                Screening(
-                    case=case,
-                    kind=Screening.PHYSICAL,
-                    screened_on=day,
-                    recorded_by=coordinator,
-                    blood_pressure_class=rng.choice(BLOOD_PRESSURE),
-                )
-            )
+            made.append(_physical(case, day, rng, coordinator))
+        for screening in made:
+            # No waist is measured here, so no sex is needed (nor a query for it).
+            alert_codes.append(screening.classify())
+            screenings.append(screening)
     screenings = Screening.objects.bulk_create(screenings)
     alerts = []
-    for screening in screenings:
-        if screening.kind == "srq20" and rng.random() < 0.02:
+    for screening, codes in zip(screenings, alert_codes, strict=True):
+        for code in codes:
             resolved = rng.random() < 0.8
             raised = timezone.make_aware(
                 datetime.datetime.combine(screening.screened_on, datetime.time(10))
@@ -135,12 +137,39 @@ def _write(rows, rng, coordinator):
                 Alert(
                     case=screening.case,
                     screening=screening,
-                    code=Alert.Code.SUICIDE_RISK,
+                    code=code,
                     raised_at=raised,
-                    action_taken="Dirujuk ke psikolog." if resolved else "",
+                    action_taken=ACTIONS[code] if resolved else "",
                     resolved_by=coordinator if resolved else None,
                     resolved_at=raised + datetime.timedelta(hours=3) if resolved else None,
                 )
             )
     Alert.objects.bulk_create(alerts)
     return len(cases)
+
+
+def _srq_answers(rng):
+    """SRQ-20 answers with a few "Ya" (about 3.5 on average, a tail up to all 20)."""
+    others = [number for number in SRQ20.item_numbers if number != SUICIDE_ITEM]
+    suicide_risk = rng.random() < 0.02
+    count = min(len(others), int(rng.expovariate(1 / 3.5)))
+    yes = set(rng.sample(others, count)) | ({SUICIDE_ITEM} if suicide_risk else set())
+    return {number: int(number in yes) for number in SRQ20.item_numbers}
+
+
+def _physical(case, day, rng, coordinator):
+    """Height, weight and two blood-pressure readings, spread roughly as among adults."""
+    systolic = max(90, min(220, round(rng.gauss(128, 18))))
+    diastolic = max(55, min(systolic - 25, round(rng.gauss(82, 11))))
+    return Screening(
+        case=case,
+        kind=Screening.Kind.PHYSICAL,
+        screened_on=day,
+        recorded_by=coordinator,
+        height_cm=rng.randint(145, 178),
+        weight_kg=rng.randint(40, 90),
+        systolic_1=systolic,
+        diastolic_1=diastolic,
+        systolic_2=systolic + rng.randint(-6, 6),
+        diastolic_2=diastolic + rng.randint(-4, 4),
+    )

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,8 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.workflow import IllegalMove
 from participants.filters import ParticipantFilter
-from participants.models import MigrationEpisode, Participant
+from participants.models import Participant
 
 from . import access, instruments, services
 from .forms import (
@@ -25,7 +26,8 @@ from .forms import (
     ProgramForm,
     QuestionnaireForm,
 )
-from .models import Alert, Case, Program
+from .models import Alert, Case, Program, Screening
+from .pages import CASE_PAGE, PROGRAM_ACTIONS
 
 DEADLINE_WARNING_DAYS = 60
 
@@ -73,7 +75,7 @@ def program_edit(request, pk):
 
 def program_detail(request, pk):
     program = access.get_program_for(request.user, pk)
-    cases = list(services.roster_cases(program))
+    cases = list(program.cases.roster())
     alerts = (
         Alert.objects.unresolved()
         .filter(case__program=program)
@@ -86,9 +88,11 @@ def program_detail(request, pk):
         "alerts": alerts,
         "partners": program.partner_agencies.all(),
         "status_counts": _status_counts(cases),
+        "actions": PROGRAM_ACTIONS.render(request, program),
         "can_edit": access.can_edit_program(request.user),
         "can_enrol": access.can_edit_case(request.user),
         "can_screen": access.can_screen(request.user),
+        "srq20": Screening.Kind.SRQ20,
     }
     return render(request, "cases/program_detail.html", ctx)
 
@@ -120,14 +124,8 @@ def program_enrol(request, pk):
     participants = (
         Participant.objects.visible_to(request.user)
         .select_related("village__parent")
-        .annotate(
-            enrolled=Exists(enrolled),
-            latest_country=Subquery(
-                MigrationEpisode.objects.filter(participant=OuterRef("pk"))
-                .order_by("-arrival_date", "-id")
-                .values("destination_country")[:1]
-            ),
-        )
+        .with_latest_country()
+        .annotate(enrolled=Exists(enrolled))
         .order_by("full_name", "pk")
     )
     filterset = ParticipantFilter(request.GET or None, queryset=participants, request=request)
@@ -144,11 +142,10 @@ def case_detail(request, pk):
         Case.objects.select_related(
             "participant__village__parent", "program__office", "case_worker"
         )
-        .prefetch_related("participant__problems", "referrals__service", "referrals__agency")
+        .prefetch_related("participant__problems", "participant__episodes")
         .get(pk=case.pk)
     )
-    episode = case.participant.episodes.exclude(arrival_date=None).order_by("-arrival_date").first()
-    deadline = case.rehabilitation_deadline(episode.arrival_date if episode else None)
+    deadline = case.rehabilitation_deadline
     days_left = (deadline - timezone.localdate()).days if deadline else None
     screenings = list(case.screenings.select_related("follow_up").order_by("-screened_on", "-pk"))
     ctx = {
@@ -169,18 +166,19 @@ def case_detail(request, pk):
         "notes": case.notes.select_related("author").order_by("-created_at"),
         "follow_ups": case.follow_ups.order_by("month"),
         "note_form": CaseNoteForm(),
-        "assign_form": AssignForm(instance=case) if access.can_close_case(request.user) else None,
+        "assign_form": AssignForm(instance=case) if access.can_assign_case(request.user) else None,
         "alert_form": AlertActionForm(),
         "can_edit": access.can_edit_case(request.user),
         "can_screen": access.can_screen(request.user),
         "can_close": access.can_close_case(request.user),
+        "panels": CASE_PAGE.render(request, case),
     }
     return render(request, "cases/case_detail.html", ctx)
 
 
 def _srq_change(screenings):
     """First and latest SRQ-20 score, when there is a repeat to compare."""
-    srq = [s for s in screenings if s.kind == "srq20"]
+    srq = [s for s in screenings if s.kind == Screening.Kind.SRQ20]
     if len(srq) < 2:
         return None
     first, latest = srq[-1], srq[0]
@@ -198,7 +196,9 @@ def case_move(request, pk):
             % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
         )
         return redirect(case)
-    if form.cleaned_data["to"] == Case.Status.CLOSED and not access.can_close_case(request.user):
+    # A move this user's role may not make (a case worker closing) is forbidden outright.
+    target = form.cleaned_data["to"]
+    if case.move_to(target) is not None and not case.may_move(target, request.user):
         raise PermissionDenied
     try:
         services.change_case_status(
@@ -208,7 +208,7 @@ def case_move(request, pk):
             reason=form.cleaned_data["reason"],
             close_reason=form.cleaned_data["close_reason"],
         )
-    except services.IllegalTransition as error:
+    except IllegalMove as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -222,7 +222,7 @@ def case_move(request, pk):
 @require_POST
 def case_assign(request, pk):
     case = access.get_case_for(request.user, pk, write=True)
-    if not access.can_close_case(request.user):
+    if not access.can_assign_case(request.user):
         raise PermissionDenied
     form = AssignForm(request.POST, instance=case)
     if form.is_valid():
@@ -306,10 +306,8 @@ def screening_physical(request, pk):
 
 @require_POST
 def alert_resolve(request, pk):
-    alert = get_object_or_404(Alert, pk=pk)
-    case = access.get_case_for(request.user, alert.case_id)
-    if not access.can_edit_case(request.user):
-        raise PermissionDenied
+    alert = access.get_alert_for(request.user, pk, write=True)
+    case = alert.case
     form = AlertActionForm(request.POST)
     if form.is_valid():
         services.resolve_alert(
@@ -379,8 +377,7 @@ def follow_up_new(request, pk):
         follow_up.recorded_by = request.user
         follow_up.save()
         messages.success(request, _("Visit recorded. Now repeat the SRQ-20."))
-        return redirect(
-            f"{reverse('cases:questionnaire', args=[case.pk, 'srq20'])}?follow_up={follow_up.pk}"
-        )
+        url = reverse("cases:questionnaire", args=[case.pk, Screening.Kind.SRQ20])
+        return redirect(f"{url}?follow_up={follow_up.pk}")
     ctx = {"case": case, "form": form, "title": _("Record a follow-up visit")}
     return render(request, "cases/part_form.html", ctx)

@@ -1,39 +1,55 @@
-"""Who may do what with a participant's record (DESIGN section 5)."""
+"""Who may do what with a participant's record.
+
+Agency officers reach a participant only through a referral, and auditors only count
+participants, so for them a participant page does not exist (404, not 403).
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.access import has_role
 from accounts.models import Role
 
-from .models import ImportJob, Participant
-
-# Register and edit participants, read what happened, see the whole NIK.
-EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
+# Register and edit participants and import them, read what happened, see the whole NIK.
+PARTICIPANT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
 # Office staff who open participant pages at all; health workers read identity.
-READERS = EDITORS | {Role.HEALTH_WORKER}
+PARTICIPANT_READERS = PARTICIPANT_EDITORS | {Role.HEALTH_WORKER}
+# Archive a record registered by mistake, and restore it.
 ARCHIVERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
-
-def can_edit(user):
-    return user.role in EDITORS
-
-
-def can_read_narrative(user):
-    return user.role in EDITORS
-
-
-def can_reveal_nik(user):
-    return user.role in EDITORS
+PERMISSIONS = [
+    ("Open participant pages and lists", PARTICIPANT_READERS),
+    ("Register, edit and import participants", PARTICIPANT_EDITORS),
+    ("Read what happened (the narrative)", PARTICIPANT_EDITORS),
+    ("See the whole NIK and KK number (each reveal is logged)", PARTICIPANT_EDITORS),
+    ("Archive and restore a participant", ARCHIVERS),
+]
 
 
-def can_archive(user):
-    return user.role in ARCHIVERS
+def can_open_participants(user) -> bool:
+    return has_role(user, PARTICIPANT_READERS)
+
+
+def can_edit(user) -> bool:
+    return has_role(user, PARTICIPANT_EDITORS)
+
+
+def can_read_narrative(user) -> bool:
+    return has_role(user, PARTICIPANT_EDITORS)
+
+
+def can_reveal_nik(user) -> bool:
+    return has_role(user, PARTICIPANT_EDITORS)
+
+
+def can_archive(user) -> bool:
+    return has_role(user, ARCHIVERS)
 
 
 def require_reader(user):
-    """Agency officers and auditors have no participant pages: 404, not 403."""
-    if user.role not in READERS:
+    """Who opens no participant pages gets a 404, not a 403."""
+    if not can_open_participants(user):
         raise Http404
 
 
@@ -45,6 +61,8 @@ def require_editor(user):
 
 def get_participant_for(user, pk, *, write=False):
     """The participant, if this user may see it (404 otherwise); 403 for a read-only writer."""
+    from .models import Participant  # the models read this module's role sets
+
     require_reader(user)
     participant = get_object_or_404(Participant.objects.visible_to(user), pk=pk)
     if write and not can_edit(user):
@@ -54,6 +72,8 @@ def get_participant_for(user, pk, *, write=False):
 
 def get_import_job_for(user, pk):
     """The import job, if it belongs to the user's office (404 otherwise); 403 for readers."""
+    from .models import ImportJob
+
     require_editor(user)
     # The problems found can run to megabytes: loaded only when the page shows them.
     jobs = ImportJob.objects.visible_to(user).select_related("created_by").defer("issues")

@@ -10,22 +10,15 @@ from regions.models import Region
 
 from . import nik as nik_rules
 from .countries import country_name
-from .models import MigrationEpisode, Participant, ParticipantProblem, Problem, Sex
-
-AGE_BANDS = {
-    "under_25": (None, 25),
-    "25_34": (25, 35),
-    "35_44": (35, 45),
-    "45_54": (45, 55),
-    "55_plus": (55, None),
-}
-AGE_BAND_CHOICES = [
-    ("under_25", _("Under 25")),
-    ("25_34", "25-34"),
-    ("35_44", "35-44"),
-    ("45_54", "45-54"),
-    ("55_plus", _("55 and over")),
-]
+from .models import (
+    AGE_BAND_CHOICES,
+    AGE_BANDS,
+    MigrationEpisode,
+    Participant,
+    ParticipantProblem,
+    Problem,
+    Sex,
+)
 
 
 def _years_ago(today, years):

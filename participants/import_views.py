@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import access, imports, spreadsheets
+from accounts.workflow import IllegalMove
+
+from . import access, import_rows, imports, spreadsheets
 from .models import ImportJob
 
 RECENT_JOBS = 10
@@ -69,7 +71,7 @@ def import_job(request, pk):
     finished = not job.is_running
     ctx = {
         "job": job,
-        "issue_rows": imports.group_issues(job.issues) if finished else [],
+        "issue_rows": import_rows.group_issues(job.issues) if finished else [],
         "all_duplicates": finished and imports.every_row_is_a_duplicate(job),
         "stalled": not finished and timezone.now() - job.updated_at > STALLED_AFTER,
     }
@@ -83,6 +85,6 @@ def import_commit(request, pk):
     job = access.get_import_job_for(request.user, pk)
     try:
         imports.start_commit(job, by=request.user)
-    except imports.ImportRefused as error:
+    except IllegalMove as error:
         messages.error(request, str(error))
     return redirect(job)

@@ -7,14 +7,17 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AgencyType, Role
+from accounts.models import AgencyType
+from accounts.querysets import OfficeScopedQuerySet
+from accounts.workflow import SYSTEM, Move, WorkflowMixin, track_status_changes
 
+from . import access
 from . import nik as nik_rules
 from .countries import country_name, validate_country_code
 
@@ -24,6 +27,31 @@ SIXTEEN_DIGITS = RegexValidator(r"^[0-9]{16}$", _("Enter the 16 digits."))
 class Sex(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
+
+
+# Age bands of the participant list's filter and of the reports: (lowest, below), in years.
+AGE_BANDS = {
+    "under_25": (None, 25),
+    "25_34": (25, 35),
+    "35_44": (35, 45),
+    "45_54": (45, 55),
+    "55_plus": (55, None),
+}
+AGE_BAND_CHOICES = [
+    ("under_25", _("Under 25")),
+    ("25_34", "25-34"),
+    ("35_44", "35-44"),
+    ("45_54", "45-54"),
+    ("55_plus", _("55 and over")),
+]
+
+
+def age_band(age) -> str:
+    """The code of the age band that holds `age` years."""
+    for code, (low, high) in AGE_BANDS.items():
+        if (low is None or age >= low) and (high is None or age < high):
+            return code
+    raise ValueError(age)
 
 
 class Problem(models.Model):
@@ -44,21 +72,22 @@ class Problem(models.Model):
         return self.name_en if (get_language() or "id").startswith("en") else self.name
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Participants whose pages this user may open (archived ones included)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role in (Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER):
-            return self.filter(office_id=user.office_id)
-        # Agency officers reach participants only through referrals; auditors
-        # read aggregates, never a person's page.
-        return self.none()
+class ParticipantQuerySet(OfficeScopedQuerySet):
+    """`visible_to`: participants whose pages this user may open (archived ones included).
+
+    Agency officers reach participants only through referrals; auditors count them
+    (`countable_by`), never open a person's page.
+    """
+
+    readers = access.PARTICIPANT_READERS
 
     def active(self):
         return self.filter(archived_at__isnull=True)
+
+    def with_latest_country(self):
+        """Each participant's `latest_country`: where their latest episode abroad was."""
+        latest = MigrationEpisode.objects.filter(participant=OuterRef("pk")).latest_first()
+        return self.annotate(latest_country=Subquery(latest.values("destination_country")[:1]))
 
 
 @pghistory.track()
@@ -271,6 +300,17 @@ class Participant(models.Model):
     def is_archived(self):
         return self.archived_at is not None
 
+    @property
+    def latest_episode(self):
+        """The period abroad they came back from last (see MigrationEpisode.recency)."""
+        return max(self.episodes.all(), key=MigrationEpisode.recency, default=None)
+
+    @property
+    def rehabilitation_deadline(self):
+        """Rehabilitation runs at most one year from the arrival of the latest return."""
+        episode = self.latest_episode
+        return episode.rehabilitation_deadline if episode else None
+
     def age(self, on=None):
         on = on or timezone.localdate()
         born = self.birth_date
@@ -311,6 +351,12 @@ class ParticipantProblem(models.Model):
 
     def __str__(self):
         return f"{self.participant_id}: {self.problem_id}"
+
+
+class MigrationEpisodeQuerySet(models.QuerySet):
+    def latest_first(self):
+        """The latest return first; the same order as MigrationEpisode.recency."""
+        return self.order_by(F("arrival_date").desc(nulls_last=True), F("id").desc())
 
 
 @pghistory.track()
@@ -364,6 +410,8 @@ class MigrationEpisode(models.Model):
     )
     siskop2mi_id = models.CharField(_("SiskoP2MI / E-PMI id"), max_length=50, blank=True)
 
+    objects = MigrationEpisodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("migration episode")
         verbose_name_plural = _("migration episodes")
@@ -379,7 +427,14 @@ class MigrationEpisode(models.Model):
                 name="episode_country_iso_code",
             ),
         ]
-        indexes = [models.Index(fields=["participant", "-arrival_date"], name="episode_latest")]
+        indexes = [
+            models.Index(
+                "participant",
+                F("arrival_date").desc(nulls_last=True),
+                F("id").desc(),
+                name="episode_latest_first",
+            )
+        ]
 
     def __str__(self):
         return f"{self.destination_country_name} ({self.departure_date} - {self.arrival_date})"
@@ -387,6 +442,16 @@ class MigrationEpisode(models.Model):
     @property
     def destination_country_name(self):
         return country_name(self.destination_country)
+
+    @staticmethod
+    def recency(episode):
+        """Sort key of "latest": the latest arrival date, episodes without one before any
+        with one, then the newest row. `latest_first()` orders the same way in SQL."""
+        return (
+            episode.arrival_date is not None,
+            episode.arrival_date or datetime.date.min,
+            episode.pk,
+        )
 
     @property
     def rehabilitation_deadline(self):
@@ -627,16 +692,10 @@ class Document(models.Model):
         return reverse("participants:document", args=[self.participant_id, self.pk])
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Import jobs of the user's office, for the roles that may register participants."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role in (Role.COORDINATOR, Role.CASE_WORKER):
-            return self.filter(office_id=user.office_id)
-        return self.none()
+class ImportJobQuerySet(OfficeScopedQuerySet):
+    """Import jobs of the user's office, for the roles that may register participants."""
+
+    readers = access.PARTICIPANT_EDITORS
 
 
 def import_path(job, filename):
@@ -645,7 +704,8 @@ def import_path(job, filename):
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
 
 
-class ImportJob(models.Model):
+@track_status_changes(model_name="ImportJobStatusEvent", fields=["status", "failure"])
+class ImportJob(WorkflowMixin, models.Model):
     """One uploaded spreadsheet of participants: checked, previewed, then written at once."""
 
     class Status(models.TextChoices):
@@ -655,6 +715,20 @@ class ImportJob(models.Model):
         COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
         FAILED = "failed", _("Failed")
+
+    # The worker (or the request, for a small file) checks and writes; a person starts
+    # the writing. Each status change is kept by the history trigger.
+    TRANSITIONS = {
+        (Status.UPLOADED, Status.VALIDATING): Move(SYSTEM),
+        (Status.VALIDATING, Status.VALIDATED): Move(SYSTEM),
+        (Status.VALIDATING, Status.FAILED): Move(SYSTEM, needs="failure"),
+        (Status.VALIDATED, Status.COMMITTING): Move(access.PARTICIPANT_EDITORS),
+        (Status.COMMITTING, Status.COMMITTED): Move(SYSTEM),
+        # The check just before writing found new errors: back to the preview.
+        (Status.COMMITTING, Status.VALIDATED): Move(SYSTEM, needs="failure"),
+        (Status.COMMITTING, Status.FAILED): Move(SYSTEM, needs="failure"),
+    }
+    ILLEGAL_MOVE = _("This file cannot be imported: it is not checked or has errors.")
 
     RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.COMMITTING})
 

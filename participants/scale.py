@@ -1,4 +1,4 @@
-"""Fictional participants in bulk, for benchmarks at the scale of DESIGN section 8."""
+"""Fictional participants in bulk, for benchmarks at budget scale (docs/architecture.md)."""
 
 import datetime
 import random

@@ -3,7 +3,7 @@
 What a cell may hold is what a case worker would type: a code or its label in
 either language, a real Excel date or DD-MM-YYYY text, a village code with or
 without dots. RowReader turns a row into the data the registration form expects;
-participants.imports checks it with the form's rules.
+participants.import_rows checks it with the form's rules.
 """
 
 import csv

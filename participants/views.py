@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,19 +27,17 @@ from .models import (
     Participant,
     consent_summary,
 )
+from .pages import PARTICIPANT_ACTIONS, PARTICIPANT_PAGE
 
 PAGE_SIZE = 25
 
 
 def participant_list(request):
     access.require_reader(request.user)
-    latest_episode = MigrationEpisode.objects.filter(participant=OuterRef("pk")).order_by(
-        "-arrival_date", "-id"
-    )
     participants = (
         Participant.objects.visible_to(request.user)
         .select_related("village__parent")
-        .annotate(latest_country=Subquery(latest_episode.values("destination_country")[:1]))
+        .with_latest_country()
         .order_by("-created_at", "-id")
     )
     filterset = ParticipantFilter(request.GET or None, queryset=participants, request=request)
@@ -87,18 +85,10 @@ def participant_detail(request, pk):
         )
         .prefetch_related(
             "problems",
-            Prefetch(
-                "episodes",
-                queryset=MigrationEpisode.objects.order_by("-arrival_date", "-id"),
-            ),
+            Prefetch("episodes", queryset=MigrationEpisode.objects.latest_first()),
             "household",
             Prefetch("consents", queryset=Consent.objects.select_related("evidence")),
             "documents",
-            # Each case's referrals with their moves, for the timelines.
-            "cases__program",
-            "cases__referrals__service",
-            "cases__referrals__agency",
-            "cases__referrals__transitions__by",
         )
         .get(pk=participant.pk)
     )
@@ -113,13 +103,15 @@ def participant_detail(request, pk):
         "can_reveal_nik": access.can_reveal_nik(request.user),
         "can_archive": access.can_archive(request.user),
         "archive_form": ArchiveForm(),
+        "actions": PARTICIPANT_ACTIONS.render(request, participant),
+        "panels": PARTICIPANT_PAGE.render(request, participant),
     }
     return render(request, "participants/detail.html", ctx)
 
 
 def participant_edit(request, pk):
     participant = access.get_participant_for(request.user, pk, write=True)
-    episode = participant.episodes.order_by("-arrival_date", "-id").first()
+    episode = participant.latest_episode
     participant_form = ParticipantForm(
         request.POST or None, instance=participant, user=request.user
     )

@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AgencyType, Role
+from accounts.models import AgencyType
+from accounts.querysets import OfficeScopedQuerySet
+from accounts.workflow import Move, WorkflowMixin
+
+from . import access
 
 
 class Service(models.Model):
@@ -66,29 +70,72 @@ class ReferralStatus(models.TextChoices):
 OPEN_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
 
 
-class ReferralQuerySet(models.QuerySet):
+def overdue_condition(now=None) -> Q:
+    """Overdue: past its due time while the agency still owes an answer or the service.
+
+    The one definition: lists filter by it, counts count with it, and
+    `Referral.is_overdue` says the same of one referral.
+    """
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+class ReferralQuerySet(OfficeScopedQuerySet):
+    """Office staff see their office's referrals; officers only their agency's, once sent."""
+
+    office_lookup = "case__program__office"
+    readers = access.REFERRAL_SENDERS
+
     def visible_to(self, user):
-        """Office staff see their office's referrals; officers only their agency's, once sent."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.AGENCY_OFFICER:
+        if access.works_an_agency_inbox(user):
             return self.filter(agency_id=user.agency_id).exclude(status=ReferralStatus.DRAFT)
-        if user.role in (Role.COORDINATOR, Role.CASE_WORKER):
-            return self.filter(case__program__office_id=user.office_id)
-        return self.none()
+        return super().visible_to(user)
 
     def overdue(self, now=None):
-        now = now or timezone.now()
-        return self.filter(due_at__lt=now, status__in=OPEN_STATUSES)
+        return self.filter(overdue_condition(now))
+
+
+S = ReferralStatus
 
 
 @pghistory.track()
-class Referral(models.Model):
+class Referral(WorkflowMixin, models.Model):
     """A request to an agency for a service, for a participant or a family member."""
 
     Status = ReferralStatus
+
+    # (from, to) -> who may make the move and what it needs written.
+    TRANSITIONS = {
+        (S.DRAFT, S.SENT): Move(access.REFERRAL_SENDERS),
+        (S.DRAFT, S.CANCELLED): Move(access.REFERRAL_SENDERS),
+        (S.SENT, S.ACCEPTED): Move(access.AGENCY_OFFICERS),
+        (S.SENT, S.DECLINED): Move(access.AGENCY_OFFICERS, needs="decline_reason"),
+        (S.ACCEPTED, S.IN_PROGRESS): Move(access.AGENCY_OFFICERS),
+        (S.IN_PROGRESS, S.COMPLETED): Move(access.AGENCY_OFFICERS, needs="outcome"),
+        (S.IN_PROGRESS, S.UNABLE): Move(access.AGENCY_OFFICERS, needs="note"),
+        # A declined referral goes to the coordinator, who sends it back to the agency...
+        (S.DECLINED, S.SENT): Move(access.REFERRAL_REVIEWERS, needs="note"),
+        # ...or confirms the decline, which closes it.
+        (S.DECLINED, S.CANCELLED): Move(access.REFERRAL_REVIEWERS, needs="note"),
+        (S.SENT, S.CANCELLED): Move(access.REFERRAL_SENDERS),
+        (S.ACCEPTED, S.CANCELLED): Move(access.REFERRAL_SENDERS),
+        (S.IN_PROGRESS, S.CANCELLED): Move(access.REFERRAL_SENDERS),
+    }
+    ILLEGAL_MOVE = _("A referral that is %(current)s cannot be moved to %(target)s by you.")
+
+    # The button for each move: the target's verb, unless the move says more.
+    VERBS = {
+        S.SENT: _("Send"),
+        S.ACCEPTED: _("Accept"),
+        S.DECLINED: _("Decline"),
+        S.IN_PROGRESS: _("Start"),
+        S.COMPLETED: _("Complete"),
+        S.UNABLE: _("Unable to help"),
+        S.CANCELLED: _("Cancel"),
+    }
+    VERBS_FROM = {
+        (S.DECLINED, S.SENT): _("Send back to the agency"),
+        (S.DECLINED, S.CANCELLED): _("Confirm the decline"),
+    }
 
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
@@ -207,11 +254,16 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self):
+        """The one referral's answer to `overdue_condition`."""
         return (
-            self.due_at is not None
+            self.status in OPEN_STATUSES
+            and self.due_at is not None
             and self.due_at < timezone.now()
-            and self.status in (self.Status.SENT, self.Status.ACCEPTED, self.Status.IN_PROGRESS)
         )
+
+    def verb(self, to):
+        """The words on the button that moves this referral to `to`."""
+        return self.VERBS_FROM.get((self.status, to), self.VERBS[to])
 
 
 class ReferralTransition(models.Model):

@@ -1,4 +1,4 @@
-"""Fictional referrals in bulk, for benchmarks at DESIGN section 8's scale.
+"""Fictional referrals in bulk, for benchmarks at budget scale (docs/architecture.md).
 
 Two referrals for each case of the scale programs (300,000 for 150,000 cases), to the
 four demo agencies, in every status with the moves that led there; about one in ten

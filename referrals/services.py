@@ -10,20 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.workflow import IllegalMove
 from participants.documents import download_name
 from participants.models import ConsentPurpose, consent_summary
 
-from . import workflow
+from . import access
 from .models import RESPONSE_TIME, Referral, ReferralStatus, ReferralTransition
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-class ReferralRefused(Exception):
-    """A referral move that may not be made now; nothing was written."""
-
-
-class ReferralChanged(ReferralRefused):
+class ReferralChanged(IllegalMove):
     """Somebody else moved the referral first: the page showed an old state."""
 
 
@@ -61,18 +58,18 @@ def covering_consent(referral):
 def send_referral(*, referral, by, version, override_reason="") -> Referral:
     """Send a draft: it needs a consent covering the agency, or a coordinator's override."""
     referral = _locked(referral, version, by)
-    _check_move(referral, ReferralStatus.SENT, by)
+    referral.check_move(ReferralStatus.SENT, by)
     consent = covering_consent(referral)
     if consent is None:
-        if by.role not in workflow.REVIEWERS:
-            raise ReferralRefused(
+        if not access.can_send_without_consent(by):
+            raise IllegalMove(
                 _(
                     "No consent covers sharing with this agency. Record the consent, or ask "
                     "the coordinator to send it with a recorded reason."
                 )
             )
         if not override_reason.strip():
-            raise ReferralRefused(_("Sending without consent needs the reason written down."))
+            raise IllegalMove(_("Sending without consent needs the reason written down."))
         referral.consent_override_reason = override_reason.strip()
         referral.consent_override_by = by
     referral.consent = consent
@@ -97,12 +94,11 @@ def move_referral(
     """Any move after sending. Exactly one of two people acting at once wins."""
     referral = _locked(referral, version, by)
     if referral.status == ReferralStatus.DRAFT and to == ReferralStatus.SENT:
-        raise ReferralRefused(_("A draft is sent with its consent check: use Send."))
-    _check_move(referral, to, by)
-    needs = workflow.requirement(referral.status, to)
+        raise IllegalMove(_("A draft is sent with its consent check: use Send."))
+    needs = referral.check_move(to, by).needs
     written = {"note": note, "decline_reason": decline_reason, "outcome": outcome}
     if needs and not written[needs].strip():
-        raise ReferralRefused(
+        raise IllegalMove(
             {
                 "decline_reason": _("Declining needs a reason."),
                 "outcome": _("Completing needs the outcome."),
@@ -121,7 +117,7 @@ def move_referral(
     if (referral.status, to) == (ReferralStatus.DECLINED, ReferralStatus.SENT):
         # Sent back: the agency gets a fresh deadline, and consent must still hold.
         if covering_consent(referral) is None and not referral.consent_override_reason:
-            raise ReferralRefused(_("The consent no longer covers this agency."))
+            raise IllegalMove(_("The consent no longer covers this agency."))
         referral.decline_reason = ""
         referral.due_at = timezone.now() + RESPONSE_TIME[referral.urgency]
     _move(referral, to, by, note=(note or decline_reason or outcome).strip())
@@ -134,11 +130,11 @@ def move_referral(
 @transaction.atomic
 def confirm_with_returnee(*, referral, by) -> Referral:
     """The case worker records that the returnee confirmed the agency's outcome."""
-    if by.role not in workflow.SENDERS:
-        raise ReferralRefused(_("The case worker records the returnee's confirmation."))
+    if not access.can_confirm_with_returnee(by):
+        raise IllegalMove(_("The case worker records the returnee's confirmation."))
     referral = _locked(referral, referral.version, by)
     if referral.status != ReferralStatus.COMPLETED:
-        raise ReferralRefused(_("Only a completed referral is confirmed with the returnee."))
+        raise IllegalMove(_("Only a completed referral is confirmed with the returnee."))
     if referral.returnee_confirmed_at is None:
         referral.returnee_confirmed_at = timezone.now()
         referral.save(update_fields=["returnee_confirmed_at"])
@@ -155,24 +151,13 @@ def _locked(referral, version, by):
             .get(pk=referral.pk)
         )
     except Referral.DoesNotExist:
-        raise ReferralRefused(_("This referral is not yours to move.")) from None
+        raise IllegalMove(_("This referral is not yours to move.")) from None
     if locked.version != version:
         raise ReferralChanged(
             _("Somebody changed this referral a moment ago; it is now %(status)s.")
             % {"status": locked.get_status_display()}
         )
     return locked
-
-
-def _check_move(referral, to, by):
-    if to not in workflow.allowed_moves(referral, by):
-        raise ReferralRefused(
-            _("A referral that is %(current)s cannot be moved to %(target)s by you.")
-            % {
-                "current": referral.get_status_display(),
-                "target": ReferralStatus(to).label if to in ReferralStatus.values else to,
-            }
-        )
 
 
 def _move(referral, to, by, note):

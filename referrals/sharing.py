@@ -1,7 +1,7 @@
-"""What each kind of agency sees of a referred person (DESIGN section 5: minimum necessary).
+"""What each kind of agency sees of a referred person: the minimum its work needs.
 
 Identity is always shared. Everything else is named here, per agency type, and every
-page, letter and email an agency officer sees is built from `sections_for`.
+page, letter and email an agency officer sees is built from `shared_data`.
 """
 
 from accounts.models import AgencyType
@@ -29,3 +29,17 @@ SHARING = {
 
 def sections_for(agency_type) -> frozenset[str]:
     return frozenset(SHARING.get(agency_type, {IDENTITY}))
+
+
+def shared_data(referral):
+    """What the agency's officers see of the person, by the sharing rule of its type."""
+    sections = sections_for(referral.agency.type)
+    participant = referral.case.participant
+    data = {"sections": sections, "participant": participant, "member": referral.household_member}
+    if HOUSEHOLD in sections:
+        data["household"] = list(participant.household.all())
+    if WORK_HISTORY in sections:
+        data["episodes"] = list(participant.episodes.latest_first())
+    if SCREENING in sections:
+        data["screenings"] = list(referral.case.screenings.order_by("-screened_on", "-pk"))
+    return data

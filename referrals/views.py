@@ -2,19 +2,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccessLog, Role
+from accounts.models import AccessLog
+from accounts.workflow import IllegalMove
 from cases import access as case_access
 
-from . import access, services, sharing, workflow
+from . import access, services
 from .filters import BOXES, ReferralFilter
 from .forms import MoveForm, ReferralForm, SendForm
-from .models import Referral, ReferralStatus
+from .models import Referral, ReferralStatus, overdue_condition
+from .pages import REFERRAL_ACTIONS
+from .sharing import shared_data
 
 PAGE_SIZE = 25
 
@@ -27,7 +30,7 @@ def referral_list(request):
     counts = referrals.aggregate(
         new=Count("pk", filter=Q(status__in=BOXES["new"])),
         in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
-        overdue=Count("pk", filter=Q(pk__in=referrals.overdue(now).values("pk"))),
+        overdue=Count("pk", filter=overdue_condition(now)),
         done=Count("pk", filter=Q(status__in=BOXES["done"])),
     )
     box = request.GET.get("box", "")
@@ -48,7 +51,7 @@ def referral_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "is_inbox": request.user.role == Role.AGENCY_OFFICER,
+        "is_inbox": access.works_an_agency_inbox(request.user),
         "now": now,
     }
     return render(request, "referrals/list.html", ctx)
@@ -76,46 +79,33 @@ def referral_new(request, case_pk):
 def _moves(referral, user):
     """(target, verb, what it needs written) for each move this user may make now."""
     return [
-        (to, workflow.verb(referral.status, to), workflow.requirement(referral.status, to))
-        for to in workflow.allowed_moves(referral, user)
+        (to, referral.verb(to), referral.move_to(to).needs)
+        for to in referral.allowed_moves(user)
         # A draft is sent through its own form, with the consent check.
         if not (referral.status == ReferralStatus.DRAFT and to == ReferralStatus.SENT)
     ]
 
 
-def shared_data(referral):
-    """What the agency's officers see of the person, by the sharing rule of its type."""
-    sections = sharing.sections_for(referral.agency.type)
-    participant = referral.case.participant
-    data = {"sections": sections, "participant": participant, "member": referral.household_member}
-    if sharing.HOUSEHOLD in sections:
-        data["household"] = list(participant.household.all())
-    if sharing.WORK_HISTORY in sections:
-        data["episodes"] = list(participant.episodes.order_by("-arrival_date"))
-    if sharing.SCREENING in sections:
-        data["screenings"] = list(referral.case.screenings.order_by("-screened_on", "-pk"))
-    return data
-
-
 def referral_detail(request, pk):
     referral = access.get_referral_for(request.user, pk)
-    officer = request.user.role == Role.AGENCY_OFFICER
+    officer = access.works_an_agency_inbox(request.user)
     if officer:
         AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
     moves = _moves(referral, request.user)
     ctx = {
         "referral": referral,
         "officer": officer,
+        "actions": REFERRAL_ACTIONS.render(request, referral),
         "shared": shared_data(referral),
         "moves": moves,
         "move_form": MoveForm(initial={"version": referral.version}),
         "send_form": SendForm(initial={"version": referral.version}),
         "can_send": referral.status == ReferralStatus.DRAFT
-        and ReferralStatus.SENT in workflow.allowed_moves(referral, request.user),
+        and referral.may_move(ReferralStatus.SENT, request.user),
         "needs_override": referral.status == ReferralStatus.DRAFT
         and services.covering_consent(referral) is None,
         "transitions": referral.transitions.select_related("by").order_by("at", "pk"),
-        "can_confirm": not officer
+        "can_confirm": access.can_confirm_with_returnee(request.user)
         and referral.status == ReferralStatus.COMPLETED
         and referral.returnee_confirmed_at is None,
     }
@@ -136,7 +126,7 @@ def referral_send(request, pk):
             version=form.cleaned_data["version"],
             override_reason=form.cleaned_data["override_reason"],
         )
-    except services.ReferralRefused as error:
+    except IllegalMove as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The referral is sent. The agency is told."))
@@ -148,15 +138,16 @@ def referral_move(request, pk):
     referral = access.get_referral_for(request.user, pk)
     form = MoveForm(request.POST, request.FILES)
     if "to" in form.errors or "version" in form.errors:
-        raise PermissionDenied
+        # No page sends these wrong: the request was made by hand.
+        return HttpResponseBadRequest()
     error = None
     if form.errors:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     elif form.cleaned_data["to"] not in ReferralStatus.values:
-        raise PermissionDenied
+        return HttpResponseBadRequest()
     try:
         if error:
-            raise services.ReferralRefused(error)
+            raise IllegalMove(error)
         referral = services.move_referral(
             referral=referral,
             to=form.cleaned_data["to"],
@@ -171,7 +162,7 @@ def referral_move(request, pk):
                 else None
             ),
         )
-    except services.ReferralRefused as refused:
+    except IllegalMove as refused:
         error = str(refused)
     if request.htmx:
         # The inbox row, updated in place, or showing why it was not and where it stands.
@@ -205,11 +196,11 @@ def referral_evidence(request, pk):
 @require_POST
 def referral_confirm(request, pk):
     referral = access.get_referral_for(request.user, pk)
-    if request.user.role == Role.AGENCY_OFFICER:
+    if not access.can_confirm_with_returnee(request.user):
         raise PermissionDenied
     try:
         services.confirm_with_returnee(referral=referral, by=request.user)
-    except services.ReferralRefused as error:
+    except IllegalMove as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The returnee's confirmation is recorded."))

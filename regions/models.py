@@ -6,9 +6,6 @@ class RegionQuerySet(models.QuerySet):
     def provinces(self):
         return self.filter(level=Region.Level.PROVINCE)
 
-    def children_of(self, code):
-        return self.filter(parent_id=code)
-
 
 class Region(models.Model):
     """A Kemendagri administrative area, keyed by its dotted code (`36.03.33`)."""

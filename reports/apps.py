@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from accounts import navigation
+
+        from . import access, panels
+
+        panels.register()
+        navigation.add(
+            _("Reports"), "reports:exports", visible_to=access.can_export_aggregates, order=40
+        )

@@ -5,7 +5,6 @@ returns plain rows, so the program PDF, the dashboard and the exports show the s
 numbers from the same code, and the charts are drawn from those rows.
 """
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,14 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Alert, Case, Screening
 from cases.physical import BLOOD_PRESSURE_CLASSES
-from cases.services import roster_cases
-from participants.filters import AGE_BAND_CHOICES, AGE_BANDS
-from participants.models import MigrationEpisode, Problem, Sex
-from referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from participants.models import AGE_BAND_CHOICES, MigrationEpisode, Problem, Sex, age_band
+from referrals.models import Referral, ReferralStatus, overdue_condition
 
 from . import charts
 
-SRQ20 = "srq20"
+SRQ20 = Screening.Kind.SRQ20
 SRQ20_POSITIVE = "positive"
 NOT_RECORDED = gettext_lazy("Not recorded")
 
@@ -83,7 +80,7 @@ def referrals_by_agency(referrals, now=None):
             accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
             completed=Count("pk", filter=Q(status=ReferralStatus.COMPLETED)),
             declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+            overdue=Count("pk", filter=overdue_condition(now)),
         )
         .order_by("agency__name", "agency_id")
     )
@@ -221,19 +218,7 @@ class ProgramFigures:
     charts: dict = field(default_factory=dict)
 
 
-def age_band(age):
-    for code, label in AGE_BAND_CHOICES:
-        low, high = AGE_BANDS[code]
-        if (low is None or age >= low) and (high is None or age < high):
-            return str(label)
-    raise ValueError(age)
-
-
-def _latest_episode(participant):
-    episodes = list(participant.episodes.all())
-    if not episodes:
-        return None
-    return max(episodes, key=lambda e: (e.arrival_date or datetime.date.min, e.pk))
+AGE_BAND_LABELS = dict(AGE_BAND_CHOICES)
 
 
 def _rows(counter, order=None):
@@ -268,7 +253,7 @@ def program_figures(program, progress=None):
     progress = progress or (lambda step: None)
     cases = program_cases(program)
     roster = list(
-        roster_cases(program)
+        program.cases.roster()
         .filter(participant__archived_at__isnull=True)
         .select_related("participant__village__parent")
         .prefetch_related("participant__episodes", "participant__problems")
@@ -285,8 +270,8 @@ def program_figures(program, progress=None):
         person = case.participant
         case.age = person.age(on=on)
         sexes[person.get_sex_display()] += 1
-        ages[age_band(case.age)] += 1
-        episode = _latest_episode(person)
+        ages[str(AGE_BAND_LABELS[age_band(case.age)])] += 1
+        episode = person.latest_episode
         case.episode = episode
         countries[episode.destination_country_name if episode else str(NOT_RECORDED)] += 1
         returns[

@@ -6,19 +6,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.querysets import OfficeScopedQuerySet
+from accounts.workflow import SYSTEM, Move, WorkflowMixin, track_status_changes
+
+from . import access
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Report jobs of the user's office, for the roles that may take program reports."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.ADMIN:
-            return self
-        if user.role == Role.COORDINATOR:
-            return self.filter(office_id=user.office_id)
-        return self.none()
+class ReportJobQuerySet(OfficeScopedQuerySet):
+    """Report jobs of the user's office, for the roles that may take program reports."""
+
+    readers = access.PROGRAM_REPORTERS
 
 
 def report_path(job, filename):
@@ -26,7 +23,8 @@ def report_path(job, filename):
     return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
-class ReportJob(models.Model):
+@track_status_changes(model_name="ReportJobStatusEvent", fields=["status", "failure"])
+class ReportJob(WorkflowMixin, models.Model):
     """A program report made by the background worker, with its progress and its file."""
 
     class Status(models.TextChoices):
@@ -34,6 +32,13 @@ class ReportJob(models.Model):
         RUNNING = "running", _("Being made")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+
+    # Only the worker moves a report job; each status change is kept by the history trigger.
+    TRANSITIONS = {
+        (Status.QUEUED, Status.RUNNING): Move(SYSTEM),
+        (Status.RUNNING, Status.DONE): Move(SYSTEM),
+        (Status.RUNNING, Status.FAILED): Move(SYSTEM, needs="failure"),
+    }
 
     class Stage(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")

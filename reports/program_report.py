@@ -67,7 +67,7 @@ def _stage_recorder(job):
             return
         last[0] = now
         ReportJob.objects.filter(pk=job.pk).update(
-            status=ReportJob.Status.RUNNING, stage=stage, percent=percent, updated_at=timezone.now()
+            stage=stage, percent=percent, updated_at=timezone.now()
         )
 
     return record
@@ -75,6 +75,9 @@ def _stage_recorder(job):
 
 def run_job(job_id):
     job = ReportJob.objects.select_related("program__office", "created_by").get(pk=job_id)
+    job.check_move(ReportJob.Status.RUNNING)
+    job.status = ReportJob.Status.RUNNING
+    job.save(update_fields=["status", "updated_at"])
     record = _stage_recorder(job)
     with translation.override(job.language):
         try:
@@ -97,11 +100,13 @@ def run_job(job_id):
             job.file.save(job.filename, ContentFile(pdf), save=False)
         except Exception:
             logger.exception("Program report %s could not be made", job.pk)
+            job.check_move(ReportJob.Status.FAILED)
             job.status = ReportJob.Status.FAILED
             job.failure = _("The report could not be made because of an error on the server.")
             job.finished_at = timezone.now()
             job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
             return
+    job.check_move(ReportJob.Status.DONE)
     job.status = ReportJob.Status.DONE
     job.stage = Stage.DONE
     job.percent = 100

@@ -2,7 +2,6 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,23 +10,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccessLog, Role
+from accounts.access import can_use_admin_site, sees_every_office
+from accounts.models import AccessLog
 from cases import access as case_access
 from cases.models import Alert, Case, PlanItem, Program, Screening
 from participants import access as participant_access
 from participants.models import Participant
 from referrals import access as referral_access
 from referrals.filters import BOXES
-from referrals.models import OPEN_STATUSES, Referral, ReferralStatus
-from referrals.views import shared_data
+from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, overdue_condition
+from referrals.sharing import shared_data
 
-from . import charts, exports, figures, program_report
+from . import access, charts, exports, figures, program_report
 from .models import ReportJob
 from .pdf import pdf_response, report_context
-
-AGGREGATE_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
-ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
-
 
 OVERDUE_SHOWN = 10
 DECLINED_SHOWN = 10
@@ -39,24 +35,33 @@ DUE_SOON_DAYS = 14
 
 
 def dashboard(request):
-    """The landing page after login: what needs attention for this role."""
+    """The landing page after login: what needs attention, panel by panel, for this role."""
     user = request.user
     ctx = {
-        "role": Role(user.role) if user.role else None,
         "organisation": user.organisation,
-        "can_resolve": case_access.can_edit_case(user),
+        "can_resolve": case_access.can_resolve_alert(user),
+        "can_use_admin_site": can_use_admin_site(user),
     }
-    if user.role in case_access.SCREENERS:
-        cases = Case.objects.visible_to(user)
-        alerts = Alert.objects.unresolved().filter(case__in=cases)
-        ctx["alerts"] = alerts.select_related("case__participant").order_by("raised_at", "pk")[
+    for panel in DASHBOARD_PANELS:
+        ctx.update(panel(user))
+    return render(request, "reports/dashboard.html", ctx)
+
+
+def _alerts_and_stages(user):
+    """Alerts waiting for action, and open cases by stage."""
+    if not case_access.can_open_cases(user):
+        return {}
+    cases = Case.objects.visible_to(user)
+    alerts = Alert.objects.unresolved().filter(case__in=cases)
+    counts = dict(
+        cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {
+        "alerts": alerts.select_related("case__participant").order_by("raised_at", "pk")[
             :ALERTS_SHOWN
-        ]
-        ctx["alert_count"] = alerts.count()
-        counts = dict(
-            cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-        )
-        ctx["stages"] = charts.bars(
+        ],
+        "alert_count": alerts.count(),
+        "stages": charts.bars(
             _("Open cases by stage"),
             [
                 (label, counts.get(value, 0))
@@ -64,73 +69,93 @@ def dashboard(request):
                 if value != Case.Status.CLOSED
             ],
             empty_text=_("No open case."),
-        )
-    if user.role in (Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.AGENCY_OFFICER):
-        referrals = Referral.objects.visible_to(user)
-        now = timezone.now()
-        # Every status counted here is open or declined: the others need not be read.
-        counted = [*OPEN_STATUSES, ReferralStatus.DECLINED]
-        ctx["referral_counts"] = referrals.filter(status__in=counted).aggregate(
+        ),
+    }
+
+
+def _referrals(user):
+    """The referral counts, the overdue ones, and the declined ones waiting for review."""
+    if not referral_access.can_open_referrals(user):
+        return {}
+    referrals = Referral.objects.visible_to(user)
+    now = timezone.now()
+    # Every status counted here is open or declined: the others need not be read.
+    counted = [*OPEN_STATUSES, ReferralStatus.DECLINED]
+    ctx = {
+        "referral_counts": referrals.filter(status__in=counted).aggregate(
             new=Count("pk", filter=Q(status__in=BOXES["new"])),
             in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
-            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_at__lt=now)),
+            overdue=Count("pk", filter=overdue_condition(now)),
             declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
-        )
-        ctx["overdue"] = (
-            referrals.overdue()
+        ),
+        "overdue": referrals.overdue(now)
+        .select_related("agency", "service")
+        .order_by("due_at", "pk")[:OVERDUE_SHOWN],
+        # An agency's own officers need not be told which agency is late.
+        "show_agency": not referral_access.works_an_agency_inbox(user),
+    }
+    if referral_access.can_review_declines(user):
+        ctx["declined"] = (
+            referrals.filter(status=ReferralStatus.DECLINED)
             .select_related("agency", "service")
-            .order_by("due_at", "pk")[:OVERDUE_SHOWN]
+            .order_by("pk")[:DECLINED_SHOWN]
         )
-        if user.role in (Role.ADMIN, Role.COORDINATOR):
-            ctx["declined"] = (
-                referrals.filter(status=ReferralStatus.DECLINED)
-                .select_related("agency", "service")
-                .order_by("pk")[:DECLINED_SHOWN]
-            )
-    if user.role in (Role.ADMIN, Role.COORDINATOR):
-        office = _office_figures(user, referrals, cases)
-        ctx["completion"] = figures.completion_chart(office["agencies"])
-        ctx["problems"] = figures.problems_chart(office["problems"])
-        ctx["trend"] = figures.trend_chart(office["trend"])
-        ctx["figures_as_of"] = office["as_of"]
-        ctx["figures_minutes"] = FIGURES_CACHE_SECONDS // 60
-    if user.role == Role.CASE_WORKER:
-        mine = Case.objects.visible_to(user).open().filter(case_worker=user)
-        # The most recent first; a worker with hundreds of cases sees the count, not a wall.
-        ctx["my_cases"] = mine.select_related("participant", "program").order_by(
-            "-opened_at", "-pk"
-        )[:MY_CASES_SHOWN]
-        ctx["my_case_count"] = mine.count()
-        ctx["due_items"] = (
-            PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
-            .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
-            .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
-            .select_related("case__participant", "responsible_agency")
-            .order_by("due_date", "pk")[:DUE_ITEMS_SHOWN]
-        )
-        ctx["today"] = timezone.localdate()
-    return render(request, "reports/dashboard.html", ctx)
+    return ctx
 
 
-def _office_figures(user, referrals, cases):
+def _office_figures(user):
     """The office-wide figures, counted at most once in FIGURES_CACHE_SECONDS.
 
     They scan every referral, participant and case of the office (hundreds of
     thousands of rows in a busy province), and they move slowly; what needs acting on
     (alerts, overdue and declined referrals, the counts) is read afresh every time.
     """
-    scope = "all" if user.role == Role.ADMIN else user.office_id
+    if not access.can_see_office_figures(user):
+        return {}
+    scope = "all" if sees_every_office(user) else user.office_id
     key = f"reports:dashboard:{scope}:{get_language()}"
     office = cache.get(key)
     if office is None:
         office = {
-            "agencies": figures.referrals_by_agency(referrals),
+            "agencies": figures.referrals_by_agency(Referral.objects.visible_to(user)),
             "problems": figures.problem_counts(Participant.objects.visible_to(user).active()),
-            "trend": figures.monthly_cases(cases),
+            "trend": figures.monthly_cases(Case.objects.visible_to(user)),
             "as_of": timezone.now(),
         }
         cache.set(key, office, FIGURES_CACHE_SECONDS)
-    return office
+    return {
+        "completion": figures.completion_chart(office["agencies"]),
+        "problems": figures.problems_chart(office["problems"]),
+        "trend": figures.trend_chart(office["trend"]),
+        "figures_as_of": office["as_of"],
+        "figures_minutes": FIGURES_CACHE_SECONDS // 60,
+    }
+
+
+def _my_cases(user):
+    """A case worker's own open cases and the plan steps late or due soon."""
+    if not case_access.has_caseload(user):
+        return {}
+    mine = Case.objects.visible_to(user).open().filter(case_worker=user)
+    return {
+        # The most recent first; a worker with hundreds of cases sees the count, not a wall.
+        "my_cases": mine.select_related("participant", "program").order_by("-opened_at", "-pk")[
+            :MY_CASES_SHOWN
+        ],
+        "my_case_count": mine.count(),
+        "due_items": (
+            PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
+            .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
+            .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
+            .select_related("case__participant", "responsible_agency")
+            .order_by("due_date", "pk")[:DUE_ITEMS_SHOWN]
+        ),
+        "today": timezone.localdate(),
+    }
+
+
+# The home page's panels, top to bottom; each decides for itself whom it shows to.
+DASHBOARD_PANELS = [_alerts_and_stages, _referrals, _office_figures, _my_cases]
 
 
 def referral_letter(request, pk):
@@ -180,18 +205,10 @@ def participant_report(request, pk):
     )
 
 
-def _program_for_report(user, pk):
-    """Program reports are for coordinators: others who see the program get 403."""
-    program = case_access.get_program_for(user, pk)
-    if not case_access.can_edit_program(user):
-        raise PermissionDenied
-    return program
-
-
 @require_POST
 def program_pdf(request, pk):
     """A small program's report comes back at once; a large one goes to the worker."""
-    program = _program_for_report(request.user, pk)
+    program = access.get_program_for_report(request.user, pk)
     if program_report.in_background(program):
         job = program_report.start_job(program, user=request.user)
         return redirect(job)
@@ -209,9 +226,7 @@ STALLED_AFTER = datetime.timedelta(minutes=2)
 
 
 def report_job(request, pk):
-    job = get_object_or_404(
-        ReportJob.objects.visible_to(request.user).select_related("program", "created_by"), pk=pk
-    )
+    job = access.get_report_job_for(request.user, pk)
     ctx = {
         "job": job,
         "stalled": job.is_running and timezone.now() - job.updated_at > STALLED_AFTER,
@@ -223,9 +238,7 @@ def report_job(request, pk):
 
 
 def report_job_download(request, pk):
-    job = get_object_or_404(
-        ReportJob.objects.visible_to(request.user).select_related("program"), pk=pk
-    )
+    job = access.get_report_job_for(request.user, pk)
     if not job.is_ready:
         raise Http404
     AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=job.filename)
@@ -257,15 +270,10 @@ def _export_response(request, rows, header, *, name, fmt, detail):
     return response
 
 
-def _office_participants(user):
-    return Participant.objects.visible_to(user).active()
-
-
 def export_list(request):
-    if request.user.role not in AGGREGATE_EXPORTERS:
-        raise Http404
-    ctx = {"can_export_rows": request.user.role in ROW_EXPORTERS}
-    if case_access.can_edit_program(request.user):
+    access.require_exporter(request.user)
+    ctx = {"can_export_rows": access.can_export_rows(request.user)}
+    if access.can_make_program_reports(request.user):
         ctx["programs"] = Program.objects.visible_to(request.user).order_by("-start_date", "-pk")
         ctx["jobs"] = (
             ReportJob.objects.visible_to(request.user)
@@ -277,10 +285,10 @@ def export_list(request):
 
 def export_by_district(request, fmt):
     """Participants per district and sex; small counts suppressed (aggregate, no names)."""
-    if request.user.role not in AGGREGATE_EXPORTERS:
-        raise Http404
+    access.require_exporter(request.user)
     counts = (
-        _aggregate_scope(request.user)
+        Participant.objects.countable_by(request.user)
+        .active()
         .values("village__parent__name", "village__parent__parent__name")
         .annotate(
             total=Count("pk"),
@@ -305,24 +313,10 @@ def export_by_district(request, fmt):
     )
 
 
-def _aggregate_scope(user):
-    # Auditors read aggregates of their office without opening anybody's page.
-    if user.role == Role.AUDITOR:
-        return Participant.objects.filter(office_id=user.office_id, archived_at__isnull=True)
-    return _office_participants(user)
-
-
-def _aggregate_referrals(user):
-    if user.role == Role.AUDITOR:
-        return Referral.objects.filter(case__program__office_id=user.office_id)
-    return Referral.objects.visible_to(user)
-
-
 def export_referrals_by_agency(request, fmt):
     """Referrals per agency: sent, accepted, completed, declined, overdue, median days."""
-    if request.user.role not in AGGREGATE_EXPORTERS:
-        raise Http404
-    referrals = _aggregate_referrals(request.user)
+    access.require_exporter(request.user)
+    referrals = Referral.objects.countable_by(request.user)
     agencies = figures.referrals_by_agency(referrals)
     rows = [
         (
@@ -352,9 +346,8 @@ def export_referrals_by_agency(request, fmt):
 
 def export_by_problem(request, fmt):
     """Participants per problem experienced (a participant may count under several)."""
-    if request.user.role not in AGGREGATE_EXPORTERS:
-        raise Http404
-    rows = figures.problem_counts(_aggregate_scope(request.user))
+    access.require_exporter(request.user)
+    rows = figures.problem_counts(Participant.objects.countable_by(request.user).active())
     header = [_("Problem experienced"), _("Participants")]
     return _export_response(
         request, rows, header, name="peserta-per-masalah", fmt=fmt, detail="by problem"
@@ -363,12 +356,10 @@ def export_by_problem(request, fmt):
 
 def export_participants(request, fmt):
     """One row per participant, for coordinators only; every export is logged."""
-    if request.user.role not in AGGREGATE_EXPORTERS:
-        raise Http404
-    if request.user.role not in ROW_EXPORTERS:
-        raise PermissionDenied
+    access.require_row_exporter(request.user)
     participants = (
-        _office_participants(request.user)
+        Participant.objects.visible_to(request.user)
+        .active()
         .select_related("village__parent")
         .prefetch_related("problems")
         .order_by("registration_number")

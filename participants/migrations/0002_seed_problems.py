@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# The reference list of DESIGN section 4; administrators can add and retire entries.
+# The problems returnees report; administrators can add and retire entries.
 PROBLEMS = [
     ("wants_repatriation", "Ingin dipulangkan", "Wants repatriation"),
     ("unpaid_wages", "Gaji tidak dibayar", "Unpaid wages"),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# DESIGN section 4: what each kind of agency is asked for.
+# What each kind of agency is asked for.
 SERVICES = [
     ("dinkes", "follow_up_examination", "Pemeriksaan kesehatan lanjutan", "Follow-up examination"),
     ("dinkes", "psychological_counselling", "Konseling psikolog", "Psychologist counselling"),

@@ -27,6 +27,7 @@ from cases.instruments import (
     get_instrument,
     score_answers,
 )
+from cases.models import Screening
 
 
 def answers_totalling(instrument, total):
@@ -426,3 +427,7 @@ def test_an_instrument_with_its_own_scoring_rule_is_one_more_entry():
 
     assert weighted.max_score == 12
     assert (result.score, result.band.code, result.alerts) == (6, "high", ())
+
+
+def test_every_instrument_is_a_kind_of_screening_so_adding_one_needs_its_kind():
+    assert set(Screening.Kind.values) == {"physical"} | set(INSTRUMENTS)

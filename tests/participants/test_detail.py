@@ -99,7 +99,7 @@ def test_detail_page_shows_the_whole_record_with_the_nik_masked(
 
 
 def test_detail_page_shows_the_kk_number_masked(client, case_worker_a, participant):
-    # DESIGN 6: NIK *and KK numbers* are shown masked; a reveal is logged.
+    # NIK *and KK numbers* are shown masked; a reveal is logged.
     client.force_login(case_worker_a)
 
     page = client.get(detail_url(participant)).content.decode()

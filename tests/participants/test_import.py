@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django_tasks import default_task_backend
 
-from participants import imports, spreadsheets
+from participants import import_rows, imports, spreadsheets
 from participants.models import ImportJob, MigrationEpisode, Participant, ParticipantProblem
 from tests.factories import valid_nik
 
@@ -355,7 +355,7 @@ def test_checking_asks_the_database_the_same_number_of_times_for_any_number_of_r
     def queries_for(count):
         file = xlsx([returnee(n) for n in range(count)])
         with CaptureQueriesContext(connection) as queries:
-            result = imports.check_file(file, user=case_worker_a)
+            result = import_rows.check_file(file, user=case_worker_a)
         assert result.error_rows == 0
         return len(queries)
 
@@ -582,3 +582,34 @@ def test_administrators_can_follow_import_jobs_in_the_admin(client, admin_user, 
 
     assert client.get("/admin/participants/importjob/").status_code == 200
     assert client.get(f"/admin/participants/importjob/{job.pk}/change/").status_code == 200
+
+
+def test_each_status_of_an_import_is_kept_in_its_history_with_who_started_the_writing(
+    client, case_worker_a
+):
+    client.force_login(case_worker_a)
+    _response, job = upload(client, xlsx([returnee(n) for n in range(2)]))
+
+    client.post(f"/participants/import/{job.pk}/commit/")
+
+    history = job.status_events.order_by("pgh_id")
+    assert list(history.values_list("pgh_label", "status")) == [
+        ("created", "validating"),
+        ("status_changed", "validated"),
+        ("status_changed", "committing"),
+        ("status_changed", "committed"),
+    ]
+    assert history[2].pgh_context.metadata["user"] == case_worker_a.pk
+
+
+def test_a_checked_file_is_not_imported_twice(client, case_worker_a):
+    client.force_login(case_worker_a)
+    _response, job = upload(client, xlsx([returnee(0)]))
+    client.post(f"/participants/import/{job.pk}/commit/")
+
+    response = client.post(f"/participants/import/{job.pk}/commit/", follow=True)
+
+    assert Participant.objects.count() == 1
+    assert "tidak dapat diimpor" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED

@@ -408,7 +408,7 @@ def test_edit_with_a_bad_nik_writes_nothing(client, case_worker_a, participant):
 def test_opening_the_edit_form_which_shows_the_whole_nik_is_logged(
     client, case_worker_a, participant
 ):
-    # DESIGN 6: NIKs are shown masked and each reveal is logged. The edit form puts
+    # NIKs are shown masked and each reveal is logged. The edit form puts
     # the whole NIK in the input, so opening it is a reveal like the "Show" button.
     client.force_login(case_worker_a)
 

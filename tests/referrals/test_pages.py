@@ -7,7 +7,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import AccessLog, Agency, Role
+from cases import services as case_services
+from cases.instruments import PHQ9
 from cases.models import Screening
+from participants.models import Participant
 from referrals import services
 from referrals.models import Referral, Service, Urgency
 from tests.factories import AgencyFactory, UserFactory
@@ -122,6 +125,46 @@ def test_dinkes_sees_the_screening_results_on_the_page_and_letter(
         assert "SRQ20" in text.upper().replace("-", "")
         assert "9" in text
         assert NARRATIVE not in text
+
+
+@pytest.fixture
+def phq9_screened(case_a, health_worker_a):
+    """A PHQ-9 of 16 (moderately severe), item 9 answered "Not at all"."""
+    answers = dict.fromkeys(PHQ9.item_numbers, 2) | {9: 0}
+    return case_services.record_questionnaire(
+        case=case_a, instrument=PHQ9, answers=answers, by=health_worker_a
+    )
+
+
+def test_dinkes_reads_a_questionnaire_by_its_name_and_band_not_by_their_codes(
+    client, case_a, phq9_screened, dinkes, dinkes_officer, case_worker_a, coordinator_a
+):
+    referral = sent_to(dinkes, "follow_up_examination", case_a, case_worker_a, coordinator_a)
+    client.force_login(dinkes_officer)
+
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    letter = pdf_text(client.get(reverse("reports:referral_letter", args=[referral.pk])))
+
+    for text in (page, letter):
+        assert "PHQ-9" in text
+        assert "16" in text
+        assert "Cukup berat" in text
+        assert "moderately_severe" not in text
+        assert "PHQ9" not in text
+
+
+def test_disdukcapil_reads_the_civil_registration_issues_by_their_labels(
+    client, case_a, participant, disdukcapil, disdukcapil_officer, case_worker_a, coordinator_a
+):
+    participant.civil_status_issues = [Participant.CivilStatusIssue.NO_KK]
+    participant.save(update_fields=["civil_status_issues"])
+    referral = sent_to(disdukcapil, "ktp_el", case_a, case_worker_a, coordinator_a)
+    client.force_login(disdukcapil_officer)
+
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+
+    assert "Tidak tercantum di KK" in page
+    assert "no_kk" not in page
 
 
 def test_the_letter_is_numbered_and_addressed_and_its_download_logged(client, sent, dinsos_officer):

@@ -470,3 +470,17 @@ def test_another_offices_coordinator_cannot_open_the_job(client, program, finish
 
     assert client.get(f"/reports/jobs/{finished_job.pk}/").status_code == 404
     assert client.get(f"/reports/jobs/{finished_job.pk}/download/").status_code == 404
+
+
+def test_each_status_of_a_report_job_is_kept_in_its_history(coordinator_a, program, monkeypatch):
+    job = ReportJob.objects.create(office=program.office, program=program, created_by=coordinator_a)
+    monkeypatch.setattr(program_report, "write_pdf", lambda html, on_laid_out=None: b"%PDF-")
+
+    program_report.run_job(job.pk)
+
+    history = job.status_events.order_by("pgh_id").values_list("pgh_label", "status")
+    assert list(history) == [
+        ("created", "queued"),
+        ("status_changed", "running"),
+        ("status_changed", "done"),
+    ]

@@ -1,0 +1,42 @@
+"""Who may do what, at the level of the whole application.
+
+Each app keeps its own rules in its own `access.py` (role sets, `can_*` predicates and
+`get_*_for` helpers that return an object only to those who may see it). This module
+holds the rules every app shares: who sees every office, who only counts rows, and
+who opens the administration site.
+"""
+
+from .models import Role
+
+# The administrator is bound to no office and sees the rows of all of them.
+EVERY_OFFICE = frozenset({Role.ADMIN})
+# Auditors count the rows of their office for aggregate reports without opening any.
+COUNT_ONLY = frozenset({Role.AUDITOR})
+ADMIN_SITE_USERS = frozenset({Role.ADMIN})
+
+PERMISSIONS = [
+    ("See the rows of every office", EVERY_OFFICE),
+    ("Count the office's rows without opening them", COUNT_ONLY),
+    ("Open the administration site (also needs the staff flag)", ADMIN_SITE_USERS),
+]
+
+
+def has_role(user, roles) -> bool:
+    """True if the user is logged in, active and has one of `roles`."""
+    return user.is_authenticated and user.is_active and user.role in roles
+
+
+def sees_every_office(user) -> bool:
+    return has_role(user, EVERY_OFFICE)
+
+
+def counts_only(user) -> bool:
+    return has_role(user, COUNT_ONLY)
+
+
+def can_use_admin_site(user) -> bool:
+    return has_role(user, ADMIN_SITE_USERS) and user.is_staff
+
+
+def is_agency_officer(user) -> bool:
+    return has_role(user, {Role.AGENCY_OFFICER})

@@ -1,0 +1,51 @@
+"""Places on a page where a higher app adds its part.
+
+Apps depend on each other one way (reports -> referrals -> cases -> participants ->
+accounts -> regions), so a page never names an app above its own. Where a higher app
+has something to show on it (the referrals of a case on the case page), the page's
+app owns a `Slot`, the higher app registers a panel in it from its AppConfig.ready(),
+and the page renders whatever was registered:
+
+    CASE_PAGE = Slot("case page")                          # cases/pages.py
+
+    def case_referrals(request, case):                     # referrals/panels.py
+        return {"referrals": ...}     # the template's context, or None: nothing to show
+
+    CASE_PAGE.add("referrals/case_panel.html", case_referrals, order=50)  # referrals/apps.py
+
+    ctx["panels"] = CASE_PAGE.render(request, case)       # cases/views.py
+    {% for panel in panels %}{{ panel }}{% endfor %}       # templates/cases/case_detail.html
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: Callable
+    order: int
+
+
+@dataclass
+class Slot:
+    name: str
+    panels: list[Panel] = field(default_factory=list)
+
+    def add(self, template, context, *, order=100):
+        """Show `template` on the page, filled by `context(request, obj)`; once per template."""
+        if not any(p.template == template for p in self.panels):
+            self.panels.append(Panel(template, context, order))
+            self.panels.sort(key=lambda p: p.order)
+
+    def render(self, request, obj) -> list[str]:
+        """The registered panels as HTML, in order, leaving out those with nothing to show."""
+        rendered = []
+        for panel in self.panels:
+            ctx = panel.context(request, obj)
+            if ctx is not None:
+                rendered.append(render_to_string(panel.template, ctx, request=request))
+        return rendered

@@ -1,0 +1,71 @@
+"""Who may read which reports: PDFs, exports, the office's figures and report jobs.
+
+Whoever may not see a report at all gets a 404; office staff who see the program but
+may not take its report get a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.access import has_role
+from accounts.models import Role
+from cases import access as case_access
+
+# Aggregate exports (no names): counts per district, per problem, per agency.
+AGGREGATE_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
+# One row per participant: names and masked NIKs leave the system, logged.
+ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Program reports (PDF, made at once or by the worker) and the office-wide figures.
+PROGRAM_REPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+PERMISSIONS = [
+    ("Download aggregate exports (no names)", AGGREGATE_EXPORTERS),
+    ("Download one row per participant (logged)", ROW_EXPORTERS),
+    ("Make and download program reports", PROGRAM_REPORTERS),
+    ("See the office-wide figures on the home page", PROGRAM_REPORTERS),
+]
+
+
+def can_export_aggregates(user) -> bool:
+    return has_role(user, AGGREGATE_EXPORTERS)
+
+
+def can_export_rows(user) -> bool:
+    return has_role(user, ROW_EXPORTERS)
+
+
+def can_make_program_reports(user) -> bool:
+    return has_role(user, PROGRAM_REPORTERS)
+
+
+def can_see_office_figures(user) -> bool:
+    return has_role(user, PROGRAM_REPORTERS)
+
+
+def require_exporter(user):
+    if not can_export_aggregates(user):
+        raise Http404
+
+
+def require_row_exporter(user):
+    require_exporter(user)
+    if not can_export_rows(user):
+        raise PermissionDenied
+
+
+def get_program_for_report(user, pk):
+    """The program, if the user sees it (404 otherwise) and may take its report (403)."""
+
+    program = case_access.get_program_for(user, pk)
+    if not can_make_program_reports(user):
+        raise PermissionDenied
+    return program
+
+
+def get_report_job_for(user, pk):
+    """The report job, if it is of the user's office and the user takes reports (404)."""
+    from .models import ReportJob  # the models read this module's role sets
+
+    jobs = ReportJob.objects.visible_to(user).select_related("program", "created_by")
+    return get_object_or_404(jobs, pk=pk)
