@@ -36,7 +36,3 @@ def counts_only(user) -> bool:
 
 def can_use_admin_site(user) -> bool:
     return has_role(user, ADMIN_SITE_USERS) and user.is_staff
-
-
-def is_agency_officer(user) -> bool:
-    return has_role(user, {Role.AGENCY_OFFICER})
