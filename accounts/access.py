@@ -13,11 +13,24 @@ EVERY_OFFICE = frozenset({Role.ADMIN})
 # Auditors count the rows of their office for aggregate reports without opening any.
 COUNT_ONLY = frozenset({Role.AUDITOR})
 ADMIN_SITE_USERS = frozenset({Role.ADMIN})
+# Add, edit, deactivate and invite the people of their office and of its partner agencies.
+PEOPLE_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# The roles a people manager may give; only an administrator makes administrators.
+ROLES_GIVEN_BY_MANAGERS = frozenset(
+    {Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER, Role.AUDITOR, Role.AGENCY_OFFICER}
+)
+# Set up offices and agencies.
+ORGANISATION_ADMINS = frozenset({Role.ADMIN})
+# Read the mail the development server would have sent.
+MAILBOX_READERS = frozenset({Role.ADMIN})
 
 PERMISSIONS = [
     ("See the rows of every office", EVERY_OFFICE),
     ("Count the office's rows without opening them", COUNT_ONLY),
     ("Open the administration site (also needs the staff flag)", ADMIN_SITE_USERS),
+    ("Add, edit, invite and deactivate the office's people and agency officers", PEOPLE_MANAGERS),
+    ("Set up offices and agencies", ORGANISATION_ADMINS),
+    ("Read the development mailbox (development only)", MAILBOX_READERS),
 ]
 
 
@@ -36,3 +49,15 @@ def counts_only(user) -> bool:
 
 def can_use_admin_site(user) -> bool:
     return has_role(user, ADMIN_SITE_USERS) and user.is_staff
+
+
+def can_manage_people(user) -> bool:
+    return has_role(user, PEOPLE_MANAGERS)
+
+
+def can_manage_organisations(user) -> bool:
+    return has_role(user, ORGANISATION_ADMINS)
+
+
+def can_read_mailbox(user) -> bool:
+    return has_role(user, MAILBOX_READERS)

@@ -1,5 +1,6 @@
 import pghistory
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -152,6 +153,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="officers",
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the pages and emails; empty: the browser's."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("can use the admin site"),
@@ -159,6 +167,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Only administrators manage users and reference data."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Added by a coordinator and sent a link to set their own password.
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(
+        "self",
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = PurnaUserManager()
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import forms
 
@@ -26,4 +26,10 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    # Password reset and the user's own profile.
+    path("", include("accounts.urls_self")),
+    # The people of an office and their invitations.
+    path("", include("accounts.urls_people")),
+    # Offices and agencies, for administrators.
+    path("", include("accounts.urls_organisations")),
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("referrals.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("reports.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ PARTICIPANT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER}
 PARTICIPANT_READERS = PARTICIPANT_EDITORS | {Role.HEALTH_WORKER}
 # Archive a record registered by mistake, and restore it.
 ARCHIVERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# Move a participant's whole record to another office.
+TRANSFERRERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 PERMISSIONS = [
     ("Open participant pages and lists", PARTICIPANT_READERS),
@@ -24,6 +26,7 @@ PERMISSIONS = [
     ("Read what happened (the narrative)", PARTICIPANT_EDITORS),
     ("See the whole NIK and KK number (each reveal is logged)", PARTICIPANT_EDITORS),
     ("Archive and restore a participant", ARCHIVERS),
+    ("Transfer a participant to another office", TRANSFERRERS),
 ]
 
 
@@ -45,6 +48,10 @@ def can_reveal_nik(user) -> bool:
 
 def can_archive(user) -> bool:
     return has_role(user, ARCHIVERS)
+
+
+def can_transfer(user) -> bool:
+    return has_role(user, TRANSFERRERS)
 
 
 def require_reader(user):

@@ -19,11 +19,15 @@ ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Program reports (PDF, made at once or by the worker) and the office-wide figures.
 PROGRAM_REPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
+# Read the access log and the change history (who did what, never the content itself).
+AUDIT_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
+
 PERMISSIONS = [
     ("Download aggregate exports (no names)", AGGREGATE_EXPORTERS),
     ("Download one row per participant (logged)", ROW_EXPORTERS),
     ("Make and download program reports", PROGRAM_REPORTERS),
     ("See the office-wide figures on the home page", PROGRAM_REPORTERS),
+    ("Read the access log and the change history of the office", AUDIT_READERS),
 ]
 
 
@@ -41,6 +45,10 @@ def can_make_program_reports(user) -> bool:
 
 def can_see_office_figures(user) -> bool:
     return has_role(user, PROGRAM_REPORTERS)
+
+
+def can_read_audit(user) -> bool:
+    return has_role(user, AUDIT_READERS)
 
 
 def require_exporter(user):

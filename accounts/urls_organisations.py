@@ -1,0 +1,3 @@
+"""Offices and agencies, set up by administrators."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The people of an office (/accounts/users/) and invitations."""
+
+urlpatterns = []

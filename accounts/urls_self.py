@@ -1,0 +1,3 @@
+"""Password reset, the user's own profile, and the development mailbox."""
+
+urlpatterns = []
