@@ -61,3 +61,39 @@ def can_manage_organisations(user) -> bool:
 
 def can_read_mailbox(user) -> bool:
     return has_role(user, MAILBOX_READERS)
+
+
+def people_of(user):
+    """The users a people manager may see and change: their office's staff and the officers
+    of the agencies in their office's province (every user but administrators, for the
+    administrator). Nobody else's; nobody for anyone else."""
+    from django.db.models import Q
+
+    from .models import User
+
+    if not can_manage_people(user):
+        return User.objects.none()
+    if sees_every_office(user):
+        return User.objects.exclude(role=Role.ADMIN) | User.objects.filter(pk=user.pk)
+    return User.objects.filter(
+        Q(office_id=user.office_id) | Q(agency__regency__parent_id=user.office.province_id)
+    )
+
+
+def get_person_for(user, pk):
+    """A user this people manager may change (404 otherwise, administrators included)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        people_of(user).exclude(role=Role.ADMIN).select_related("office", "agency"), pk=pk
+    )
+
+
+def agencies_for(user):
+    """The agencies whose officers this people manager may add: those of their province."""
+    from .models import Agency
+
+    agencies = Agency.objects.filter(is_active=True).select_related("regency")
+    if sees_every_office(user):
+        return agencies
+    return agencies.filter(regency__parent_id=user.office.province_id)

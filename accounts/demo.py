@@ -31,6 +31,19 @@ USERS = {
     "auditor": ("Bambang Prasetyo", Role.AUDITOR, None),
 }
 
+# Reserved .example domains: mail to them never leaves a real server.
+EMAILS = {
+    "admin": "admin@bp3mi-banten.example",
+    "koordinator": "koordinator@bp3mi-banten.example",
+    "petugas": "petugas@bp3mi-banten.example",
+    "nakes": "nakes@bp3mi-banten.example",
+    "dinkes": "dinkes@dinkes-tangerang.example",
+    "dinsos": "dinsos@dinsos-tangerang.example",
+    "disdukcapil": "disdukcapil@disdukcapil-tangerang.example",
+    "disnakertrans": "disnakertrans@disnakertrans-tangerang.example",
+    "auditor": "auditor@bp3mi-banten.example",
+}
+
 
 def demo_password() -> str:
     return getattr(settings, "DEMO_PASSWORD", "") or DEFAULT_DEMO_PASSWORD
@@ -58,6 +71,7 @@ def seed(out) -> None:
             username=username,
             defaults={
                 "full_name": full_name,
+                "email": EMAILS[username],
                 "role": role,
                 "office": office if role in (Role.ADMIN, *OFFICE_ROLES) else None,
                 "agency": agencies[agency_type] if agency_type else None,
@@ -69,6 +83,10 @@ def seed(out) -> None:
             user.set_password(password)
             user.save(update_fields=["password"])
             created.append(username)
+        elif not user.email:
+            # Demo users made before they had addresses; a changed address is kept.
+            user.email = EMAILS[username]
+            user.save(update_fields=["email"])
     out.write(
         f"Demo office {office.name}, {len(agencies)} agencies, {len(USERS)} users "
         f"({len(created)} new)."

@@ -1,7 +1,11 @@
+from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -19,3 +23,27 @@ class LoginForm(AuthenticationForm):
             code="invalid_login",
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset form, with links to SITE_URL in the user's own language.
+
+    Django already answers the same whether or not the address belongs to an
+    account, and sends nothing to inactive users or to accounts without a password.
+    """
+
+    def save(self, **kwargs):
+        context = kwargs.get("extra_email_context") or {}
+        kwargs["extra_email_context"] = {**context, "site_url": settings.SITE_URL}
+        return super().save(**kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        language = context["user"].language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "language"]

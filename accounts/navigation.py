@@ -31,6 +31,8 @@ def add(label, url_name, *, visible_to, order):
 
 def register():
     add(_("Home"), "home", visible_to=lambda user: user.is_authenticated, order=0)
+    add(_("People"), "users", visible_to=access.can_manage_people, order=50)
+    add(_("Offices and agencies"), "agencies", visible_to=access.can_manage_organisations, order=60)
     add(_("Administration"), "admin:index", visible_to=access.can_use_admin_site, order=90)
 
 

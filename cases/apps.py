@@ -8,7 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
+        from participants.signals import participant_transferred
 
-        from . import access
+        from . import access, receivers
+
+        participant_transferred.connect(
+            receivers.close_cases_left_behind, dispatch_uid="cases.close_cases_left_behind"
+        )
 
         navigation.add(_("Programs"), "cases:programs", visible_to=access.can_open_cases, order=20)

@@ -209,8 +209,17 @@ STORAGES = {
     },
 }
 
-# Email: console in development; SMTP from EMAIL_URL in production.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Email: SMTP from EMAIL_URL in production (consolemail:// prints instead). In
+# development without EMAIL_URL, each message is written to a file under
+# PURNA_MAIL_DIR, which administrators read at /accounts/mail/.
+# A relative PURNA_MAIL_DIR is taken from the project folder.
+EMAIL_FILE_PATH = BASE_DIR / env.str("PURNA_MAIL_DIR", default=".data/mail")
+if env.str("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+elif DEBUG:
+    _email = {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}
+else:
+    _email = {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "")
 EMAIL_PORT = _email.get("EMAIL_PORT")

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Office
 from regions.forms import RegionChainMixin
 from regions.models import Region
 
@@ -69,10 +70,21 @@ def duplicate_nik_message(existing, *, visible):
             existing.full_name,
             existing.registration_number,
         )
+    if existing.office_id is None:  # the office was not loaded with the record
+        return _(
+            "This NIK is already registered by another office, as %(number)s. Ask the "
+            "coordinator to have the record transferred rather than registering it twice."
+        ) % {"number": existing.registration_number}
+    # Naming the office is not sensitive, and says whom to ask.
     return _(
-        "This NIK is already registered by another office, as %(number)s. Ask the "
-        "coordinator to have the record transferred rather than registering it twice."
-    ) % {"number": existing.registration_number}
+        "This NIK is already registered by %(office)s, as %(number)s. Ask the coordinator "
+        "of %(office)s to transfer it to your office (the “%(action)s” button on its page) "
+        "rather than registering it twice."
+    ) % {
+        "office": existing.office,
+        "number": existing.registration_number,
+        "action": _("Transfer"),
+    }
 
 
 class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
@@ -165,7 +177,12 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
         return cleaned
 
     def _check_duplicate_nik(self, number):
-        existing = Participant.objects.filter(nik=number).exclude(pk=self.instance.pk).first()
+        existing = (
+            Participant.objects.filter(nik=number)
+            .exclude(pk=self.instance.pk)
+            .select_related("office")
+            .first()
+        )
         if existing is None:
             return
         visible = Participant.objects.visible_to(self.user).filter(pk=existing.pk).exists()
@@ -350,3 +367,18 @@ class WithdrawConsentForm(forms.Form):
 
 class ArchiveForm(forms.Form):
     archive_reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class TransferForm(forms.Form):
+    to_office = forms.ModelChoiceField(label=_("New office"), queryset=Office.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both offices read it, for example: moved to live with family in Bogor."),
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_office"].queryset = Office.objects.exclude(
+            pk=participant.office_id
+        ).order_by("name")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import sees_every_office
 from accounts.models import AgencyType
 from accounts.querysets import OfficeScopedQuerySet
 from accounts.workflow import SYSTEM, Move, WorkflowMixin, track_status_changes
@@ -332,6 +333,71 @@ class Participant(models.Model):
             )
             serials = sorted(serial for (serial,) in cursor.fetchall())
         return [f"PMI-{year % 100:02d}-{serial:05d}" for serial in serials]
+
+
+class ParticipantTransferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Transfers out of and into the user's office, for those who transfer records;
+        every transfer for the administrator."""
+        if sees_every_office(user):
+            return self
+        if access.can_transfer(user):
+            return self.filter(Q(from_office_id=user.office_id) | Q(to_office_id=user.office_id))
+        return self.none()
+
+    def with_offices(self):
+        return self.select_related("from_office", "to_office", "by")
+
+
+@pghistory.track()
+class ParticipantTransfer(models.Model):
+    """A participant's record moved from one office to another: who, when and why.
+
+    Written by `services.transfer_participant` with the change of `Participant.office`.
+    """
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    from_office = models.ForeignKey(
+        "accounts.Office",
+        verbose_name=_("from office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("to office"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("transferred by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("transferred at"), default=timezone.now)
+
+    objects = ParticipantTransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant transfer")
+        verbose_name_plural = _("participant transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_office=F("to_office")), name="transfer_between_two_offices"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="transfer_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["from_office", "-at"], name="transfer_from_office_recent"),
+            models.Index(fields=["to_office", "-at"], name="transfer_to_office_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.from_office_id} -> {self.to_office_id}"
 
 
 @pghistory.track(pghistory.InsertEvent("added"), pghistory.DeleteEvent("removed"))

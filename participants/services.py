@@ -2,11 +2,14 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog
+from accounts.workflow import IllegalMove
 
 from .documents import download_name
-from .models import Consent, Document, Participant
+from .models import Consent, Document, Participant, ParticipantTransfer
+from .signals import participant_transferred
 
 
 @transaction.atomic
@@ -46,6 +49,39 @@ def restore_participant(*, participant) -> None:
     participant.archived_by = None
     participant.archive_reason = ""
     participant.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+
+
+@transaction.atomic
+def transfer_participant(*, participant, to_office, reason, by) -> ParticipantTransfer:
+    """Move a participant's record to another office and keep who, when and why.
+
+    The household, periods abroad, consents and documents hang off the participant and
+    follow it. Higher apps move or close what they own from `participant_transferred`,
+    sent inside this transaction: if a receiver raises, nothing is written. Raises
+    IllegalMove, writing nothing, for an archived record, the same office or no reason.
+    """
+    # The row lock makes two people moving (or archiving) one record take turns.
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    reason = reason.strip()
+    if participant.is_archived:
+        raise IllegalMove(_("An archived record cannot be transferred. Make it active first."))
+    if participant.office_id == to_office.pk:
+        raise IllegalMove(_("The record is already at %(office)s.") % {"office": to_office})
+    if not reason:
+        raise IllegalMove(_("Give a reason for the transfer."))
+    transfer = ParticipantTransfer.objects.create(
+        participant=participant,
+        from_office_id=participant.office_id,
+        to_office=to_office,
+        reason=reason,
+        by=by,
+    )
+    participant.office = to_office
+    participant.save(update_fields=["office", "updated_at"])
+    participant_transferred.send(
+        sender=Participant, participant=participant, transfer=transfer, by=by
+    )
+    return transfer
 
 
 def add_document(

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog
+from accounts.workflow import IllegalMove
 
 from . import access, services
 from .filters import ParticipantFilter
@@ -18,6 +19,7 @@ from .forms import (
     HouseholdMemberForm,
     MigrationEpisodeForm,
     ParticipantForm,
+    TransferForm,
     WithdrawConsentForm,
 )
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     ConsentPurpose,
     MigrationEpisode,
     Participant,
+    ParticipantTransfer,
     consent_summary,
 )
 from .pages import PARTICIPANT_ACTIONS, PARTICIPANT_PAGE
@@ -50,6 +53,7 @@ def participant_list(request):
         "query": query.urlencode(),
         "filters_used": any(value for key, value in query.items() if key != "q"),
         "can_edit": access.can_edit(request.user),
+        "can_transfer": access.can_transfer(request.user),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "participants/list.html#results", ctx)
@@ -83,6 +87,9 @@ def participant_detail(request, pk):
         Participant.objects.select_related(
             "village__parent__parent__parent", "office", "created_by", "archived_by"
         )
+        .annotate(
+            was_transferred=Exists(ParticipantTransfer.objects.filter(participant=OuterRef("pk")))
+        )
         .prefetch_related(
             "problems",
             Prefetch("episodes", queryset=MigrationEpisode.objects.latest_first()),
@@ -94,6 +101,12 @@ def participant_detail(request, pk):
     )
     AccessLog.record(request, AccessLog.Action.VIEW, obj=participant)
     summary = consent_summary(participant.consents.all())
+    # Most records never move: their page spends no query on an empty history.
+    transfers = (
+        participant.transfers.with_offices().order_by("at", "pk")
+        if participant.was_transferred
+        else []
+    )
     ctx = {
         "participant": participant,
         "episodes": participant.episodes.all(),
@@ -102,6 +115,8 @@ def participant_detail(request, pk):
         "can_read_narrative": access.can_read_narrative(request.user),
         "can_reveal_nik": access.can_reveal_nik(request.user),
         "can_archive": access.can_archive(request.user),
+        "can_transfer": access.can_transfer(request.user),
+        "transfers": transfers,
         "archive_form": ArchiveForm(),
         "actions": PARTICIPANT_ACTIONS.render(request, participant),
         "panels": PARTICIPANT_PAGE.render(request, participant),
@@ -163,6 +178,58 @@ def participant_restore(request, pk):
     services.restore_participant(participant=participant)
     messages.success(request, _("The record is active again."))
     return redirect(participant)
+
+
+def participant_transfer(request, pk):
+    participant = access.get_participant_for(request.user, pk)
+    if not access.can_transfer(request.user):
+        raise PermissionDenied
+    form = TransferForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.transfer_participant(
+                participant=participant,
+                to_office=form.cleaned_data["to_office"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except IllegalMove as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            # The record has left the coordinator's office: its page is no longer theirs.
+            messages.success(
+                request,
+                _("%(number)s is transferred to %(office)s.")
+                % {"number": participant.registration_number, "office": transfer.to_office},
+            )
+            return redirect("participants:list")
+    ctx = {"participant": participant, "form": form}
+    return render(request, "participants/transfer.html", ctx)
+
+
+def transfer_list(request):
+    access.require_reader(request.user)
+    if not access.can_transfer(request.user):
+        raise PermissionDenied
+    transfers = (
+        ParticipantTransfer.objects.visible_to(request.user)
+        .with_offices()
+        .annotate(registration_number=F("participant__registration_number"))
+        .order_by("-at", "-pk")
+    )
+    page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Names only of the records the user may open now (those that came in), from the
+    # same rule as every page; an outgoing record is named by its number alone.
+    names = dict(
+        Participant.objects.visible_to(request.user)
+        .filter(pk__in={transfer.participant_id for transfer in page})
+        .values_list("pk", "full_name")
+    )
+    ctx = {
+        "page": page,
+        "rows": [(transfer, names.get(transfer.participant_id)) for transfer in page],
+    }
+    return render(request, "participants/transfer_list.html", ctx)
 
 
 def _child_form_view(request, participant, form_class, title, *, instance=None, save):

@@ -20,21 +20,28 @@ class RegionChainMixin:
     """
 
     region_required = True
+    # How far down the chain goes: 4 to the village, 2 to the regency, 1 the province.
+    region_depth = 4
+
+    @property
+    def chain(self):
+        return CHAIN[: self.region_depth]
 
     def setup_region_chain(self, village=None):
+        """Add the chain's selects; `village` is the deepest region chosen so far, if any."""
         data = self.data if self.is_bound else {}
         prefix = self.add_prefix
         selected = {}
         if self.is_bound:
-            for name, _level, _label in CHAIN:
+            for name, _level, _label in self.chain:
                 selected[name] = (data.get(prefix(name)) or "").strip()
         elif village is not None:
             parts = village.code.split(".")
-            for depth, (name, _level, _label) in enumerate(CHAIN):
+            for depth, (name, _level, _label) in enumerate(self.chain):
                 selected[name] = ".".join(parts[: depth + 1])
         # Keep a choice only when it lies under the one above it.
         parent = ""
-        for name, level, _label in CHAIN:
+        for name, level, _label in self.chain:
             code = selected.get(name, "")
             if level != Region.Level.PROVINCE and not (parent and code.startswith(parent + ".")):
                 code = ""
@@ -42,7 +49,7 @@ class RegionChainMixin:
             parent = code
 
         parent_code = None
-        for name, level, label in CHAIN:
+        for name, level, label in self.chain:
             if level == Region.Level.PROVINCE:
                 queryset = Region.objects.provinces()
             elif parent_code:
@@ -60,7 +67,7 @@ class RegionChainMixin:
 
     @property
     def region_fields(self):
-        return [self[name] for name, _level, _label in CHAIN]
+        return [self[name] for name, _level, _label in self.chain]
 
 
 class RegionChainForm(RegionChainMixin, forms.Form):
@@ -68,6 +75,7 @@ class RegionChainForm(RegionChainMixin, forms.Form):
 
     region_required = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, depth=4, **kwargs):
         super().__init__(*args, **kwargs)
+        self.region_depth = depth
         self.setup_region_chain()

@@ -32,6 +32,7 @@ FIGURES_CACHE_SECONDS = 10 * 60
 MY_CASES_SHOWN = 20
 DUE_ITEMS_SHOWN = 30
 DUE_SOON_DAYS = 14
+TO_REASSIGN_SHOWN = 20
 
 
 def dashboard(request):
@@ -154,8 +155,28 @@ def _my_cases(user):
     }
 
 
+def _cases_to_reassign(user):
+    """Open cases whose case worker was deactivated: someone else must take them on."""
+    if not case_access.can_assign_case(user):
+        return {}
+    orphaned = (
+        Case.objects.visible_to(user)
+        .open()
+        .filter(case_worker__isnull=False)
+        .filter(case_worker__is_active=False)
+    )
+    shown = list(
+        orphaned.select_related("participant", "program", "case_worker").order_by(
+            "case_worker__full_name", "participant__full_name", "pk"
+        )[:TO_REASSIGN_SHOWN]
+    )
+    # Counted apart only when there are more than are shown.
+    count = len(shown) if len(shown) < TO_REASSIGN_SHOWN else orphaned.count()
+    return {"to_reassign": shown, "to_reassign_count": count}
+
+
 # The home page's panels, top to bottom; each decides for itself whom it shows to.
-DASHBOARD_PANELS = [_alerts_and_stages, _referrals, _office_figures, _my_cases]
+DASHBOARD_PANELS = [_alerts_and_stages, _cases_to_reassign, _referrals, _office_figures, _my_cases]
 
 
 def referral_letter(request, pk):

@@ -470,10 +470,11 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 # --- The dashboard ------------------------------------------------------------------------
 
 # Session, user, the user's office; the open cases by stage; the open alerts of the office
-# and their count; the referral counts, the overdue ones and the declined ones; then, the
-# first time in ten minutes, the referrals per agency and their medians, the problems and
-# the cases per month: the same however many cases the office has.
-DASHBOARD_QUERIES = 13
+# and their count; the open cases of deactivated case workers; the referral counts, the
+# overdue ones and the declined ones; then, the first time in ten minutes, the referrals
+# per agency and their medians, the problems and the cases per month: the same however
+# many cases the office has.
+DASHBOARD_QUERIES = 14
 
 
 @pytest.mark.parametrize("how_many", [5, 40])

@@ -11,7 +11,16 @@ import uuid
 import pytest
 from django.urls import get_resolver
 
-PUBLIC_PATHS = {"/accounts/login/", "/healthz"}
+PUBLIC_PATHS = {
+    "/accounts/login/",
+    "/healthz",
+    # Forgotten passwords and invitations: reached by people who cannot log in yet.
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/1/1/",
+    "/accounts/reset/done/",
+    "/accounts/invitation/1/1/",
+}
 # Values tried for each URL parameter until the URL's pattern accepts them.
 SAMPLE_VALUES = ["1", "x", "accounts", str(uuid.UUID(int=1)), "x/y"]
 
