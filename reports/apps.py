@@ -15,3 +15,4 @@ class ReportsConfig(AppConfig):
         navigation.add(
             _("Reports"), "reports:exports", visible_to=access.can_export_aggregates, order=40
         )
+        navigation.add(_("Audit"), "audit:log", visible_to=access.can_read_audit, order=45)

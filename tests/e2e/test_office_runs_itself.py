@@ -126,6 +126,27 @@ def test_an_office_runs_itself(browser, live_server, page, log_in, office_world,
     expect(gone.locator("#id_password")).to_be_visible()  # still on the login page
     leaving.close()
 
-    # The coordinator opens the participant's record, so that there is a view to audit.
+    # The coordinator opens the participant's record and corrects the phone number.
     page.goto(participant.get_absolute_url())
+    page.get_by_role("link", name="Ubah", exact=True).first.click()
+    page.fill("#id_phone", "081299990000")
+    page.get_by_role("button", name="Simpan", exact=True).click()
     expect(page.get_by_role("heading", name=participant.full_name)).to_be_visible()
+
+    # The auditor follows that record in the audit log: who viewed it, who changed what.
+    audit_context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    auditor = audit_context.new_page()
+    log_in(auditor, "auditor")
+    menu(auditor, "Audit").click()
+    auditor.fill("#id_participant", participant.registration_number)
+    auditor.get_by_role("button", name="Saring").click()
+    viewed = auditor.locator("tbody tr", has_text="Dilihat").filter(has_text="Rina Wulandari")
+    expect(viewed.first).to_be_visible()
+    expect(auditor.locator("body")).not_to_contain_text(participant.full_name)
+    viewed.first.get_by_role("link", name=re.compile(participant.registration_number)).click()
+    change = auditor.locator("body")
+    expect(change).to_contain_text("Rina Wulandari")
+    expect(change).to_contain_text("Telepon")
+    expect(change).not_to_contain_text("081299990000")
+    expect(change).not_to_contain_text(participant.full_name)
+    audit_context.close()
