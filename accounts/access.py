@@ -77,7 +77,7 @@ def people_of(user):
         return User.objects.exclude(role=Role.ADMIN) | User.objects.filter(pk=user.pk)
     return User.objects.filter(
         Q(office_id=user.office_id) | Q(agency__regency__parent_id=user.office.province_id)
-    )
+    ).exclude(role=Role.ADMIN)
 
 
 def get_person_for(user, pk):

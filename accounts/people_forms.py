@@ -23,7 +23,7 @@ class PersonForm(forms.ModelForm):
         self.manager = manager
         self.fields["full_name"].required = True
         self.fields["email"].required = True
-        self.fields["role"].choices = [
+        self.fields["role"].choices = [("", "---------")] + [
             (value, label)
             for value, label in Role.choices
             if value in access.ROLES_GIVEN_BY_MANAGERS

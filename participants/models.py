@@ -402,8 +402,10 @@ class ParticipantTransfer(models.Model):
 
 @pghistory.track(pghistory.InsertEvent("added"), pghistory.DeleteEvent("removed"))
 class ParticipantProblem(models.Model):
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE)
-    problem = models.ForeignKey(Problem, on_delete=models.PROTECT)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE
+    )
+    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("problem experienced")

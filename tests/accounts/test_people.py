@@ -210,6 +210,7 @@ def test_another_offices_coordinator_gets_404_on_this_offices_people(
 def test_a_coordinator_cannot_touch_an_administrator(client, coordinator_a, admin_user):
     client.force_login(coordinator_a)
 
+    assert admin_user.full_name not in client.get(reverse("users")).content.decode()
     assert client.get(reverse("user", args=[admin_user.pk])).status_code == 404
     assert client.post(reverse("user_deactivate", args=[admin_user.pk])).status_code == 404
 
