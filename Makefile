@@ -25,6 +25,7 @@ setup: install
 # The background worker (imports, reports) runs beside the web server and stops with it.
 run: setup
 	@echo "Purna: http://$(HOST):$(PORT)/ (background worker started)"
+	@echo "Mail it sends: http://$(HOST):$(PORT)/accounts/mail/ (log in as admin), files in .data/mail/"
 	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
