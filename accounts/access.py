@@ -2,11 +2,15 @@
 
 Each app keeps its own rules in its own `access.py` (role sets, `can_*` predicates and
 `get_*_for` helpers that return an object only to those who may see it). This module
-holds the rules every app shares: who sees every office, who only counts rows, and
-who opens the administration site.
+holds the rules every app shares (who sees every office, who only counts rows, who
+opens the administration site) and the rules about people and organisations (who
+manages whom, and which agencies an office works with).
 """
 
-from .models import Role
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from .models import Agency, Role, User
 
 # The administrator is bound to no office and sees the rows of all of them.
 EVERY_OFFICE = frozenset({Role.ADMIN})
@@ -65,34 +69,25 @@ def can_read_mailbox(user) -> bool:
 
 def people_of(user):
     """The users a people manager may see and change: their office's staff and the officers
-    of the agencies in their office's province (every user but administrators, for the
-    administrator). Nobody else's; nobody for anyone else."""
-    from django.db.models import Q
-
-    from .models import User
-
+    of the agencies in their office's province; every user, for the administrator.
+    Administrators themselves are never among them (they are made on the command line)."""
     if not can_manage_people(user):
         return User.objects.none()
+    people = User.objects.exclude(role=Role.ADMIN)
     if sees_every_office(user):
-        return User.objects.exclude(role=Role.ADMIN) | User.objects.filter(pk=user.pk)
-    return User.objects.filter(
+        return people
+    return people.filter(
         Q(office_id=user.office_id) | Q(agency__regency__parent_id=user.office.province_id)
-    ).exclude(role=Role.ADMIN)
+    )
 
 
 def get_person_for(user, pk):
     """A user this people manager may change (404 otherwise, administrators included)."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(
-        people_of(user).exclude(role=Role.ADMIN).select_related("office", "agency"), pk=pk
-    )
+    return get_object_or_404(people_of(user).select_related("office", "agency"), pk=pk)
 
 
 def agencies_for(user):
     """The agencies whose officers this people manager may add: those of their province."""
-    from .models import Agency
-
     agencies = Agency.objects.filter(is_active=True).select_related("regency")
     if sees_every_office(user):
         return agencies

@@ -20,6 +20,7 @@ and the page renders whatever was registered:
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 
 
@@ -42,10 +43,15 @@ class Slot:
             self.panels.sort(key=lambda p: p.order)
 
     def render(self, request, obj) -> list[str]:
-        """The registered panels as HTML, in order, leaving out those with nothing to show."""
+        """The registered panels as HTML, in order, leaving out those with nothing to show.
+
+        A panel gets its own context, the request and the CSRF token, not the context
+        processors' output: the page around it has that already.
+        """
+        shared = {"request": request, **csrf(request)}
         rendered = []
         for panel in self.panels:
             ctx = panel.context(request, obj)
             if ctx is not None:
-                rendered.append(render_to_string(panel.template, ctx, request=request))
+                rendered.append(render_to_string(panel.template, {**shared, **ctx}))
         return rendered
