@@ -92,7 +92,7 @@ def get_case_for(user, pk, *, write=False):
 
     require_reader(user)
     case = get_object_or_404(
-        Case.objects.visible_to(user).select_related("participant", "program"), pk=pk
+        Case.objects.visible_to(user).select_related("participant__village", "program"), pk=pk
     )
     if write and not can_edit_case(user):
         raise PermissionDenied

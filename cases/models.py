@@ -85,7 +85,7 @@ class CaseQuerySet(OfficeScopedQuerySet):
             return Subquery(screenings.order_by("-screened_on", "-pk").values(field)[:1])
 
         return (
-            self.select_related("participant", "case_worker")
+            self.select_related("participant__village", "case_worker")
             .annotate(
                 srq_score=latest(Screening.Kind.SRQ20, "score"),
                 srq_band=latest(Screening.Kind.SRQ20, "band"),
@@ -192,6 +192,19 @@ class Case(WorkflowMixin, models.Model):
     @property
     def rehabilitation_deadline(self):
         return self.participant.rehabilitation_deadline
+
+    def namesakes(self):
+        """The other cases of the program whose participant has the same name, so that a
+        screening or a referral is not recorded on the wrong person."""
+        return (
+            Case.objects.filter(
+                program_id=self.program_id,
+                participant__full_name__iexact=self.participant.full_name.strip(),
+            )
+            .exclude(pk=self.pk)
+            .select_related("participant__village")
+            .order_by("participant__registration_number")
+        )
 
 
 class CaseStatusChange(models.Model):

@@ -79,7 +79,7 @@ def program_detail(request, pk):
     alerts = (
         Alert.objects.unresolved()
         .filter(case__program=program)
-        .select_related("case__participant")
+        .select_related("case__participant__village")
         .order_by("raised_at")
     )
     ctx = {
@@ -284,7 +284,13 @@ def screening_questionnaire(request, pk, code):
         if screening.alerts.exists():
             messages.warning(request, _("An alert was raised. The coordinator is told."))
         return _after_screening(request, case, "cases:questionnaire", code)
-    ctx = {"case": case, "form": form, "instrument": instrument, "follow_up": follow_up}
+    ctx = {
+        "case": case,
+        "form": form,
+        "instrument": instrument,
+        "follow_up": follow_up,
+        "namesakes": list(case.namesakes()),
+    }
     return render(request, "cases/questionnaire.html", ctx)
 
 
@@ -301,7 +307,8 @@ def screening_physical(request, pk):
         if screening.alerts.exists():
             messages.warning(request, _("An alert was raised. The coordinator is told."))
         return _after_screening(request, case, "cases:physical")
-    return render(request, "cases/physical_form.html", {"case": case, "form": form})
+    ctx = {"case": case, "form": form, "namesakes": list(case.namesakes())}
+    return render(request, "cases/physical_form.html", ctx)
 
 
 @require_POST

@@ -67,6 +67,10 @@ def get_referral_for(user, pk):
 
     require_reader(user)
     referrals = Referral.objects.visible_to(user).select_related(
-        "agency", "service", "case__program__office", "case__participant", "household_member"
+        "agency",
+        "service",
+        "case__program__office",
+        "case__participant__village",
+        "household_member",
     )
     return get_object_or_404(referrals, pk=pk)

@@ -34,7 +34,7 @@ def referral_list(request):
         done=Count("pk", filter=Q(status__in=BOXES["done"])),
     )
     box = request.GET.get("box", "")
-    listed = referrals.select_related("agency", "service", "case__participant")
+    listed = referrals.select_related("agency", "service", "case__participant__village")
     if box == "overdue":
         listed = listed.overdue(now)
     elif box in BOXES:
@@ -73,7 +73,8 @@ def referral_new(request, case_pk):
         )
         messages.info(request, _("Check what the agency will see, then send the referral."))
         return redirect(referral)
-    return render(request, "referrals/form.html", {"case": case, "form": form})
+    ctx = {"case": case, "form": form, "namesakes": list(case.namesakes())}
+    return render(request, "referrals/form.html", ctx)
 
 
 def _moves(referral, user):

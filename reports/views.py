@@ -58,7 +58,7 @@ def _alerts_and_stages(user):
         cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     return {
-        "alerts": alerts.select_related("case__participant").order_by("raised_at", "pk")[
+        "alerts": alerts.select_related("case__participant__village").order_by("raised_at", "pk")[
             :ALERTS_SHOWN
         ],
         "alert_count": alerts.count(),
@@ -140,15 +140,15 @@ def _my_cases(user):
     mine = Case.objects.visible_to(user).open().filter(case_worker=user)
     return {
         # The most recent first; a worker with hundreds of cases sees the count, not a wall.
-        "my_cases": mine.select_related("participant", "program").order_by("-opened_at", "-pk")[
-            :MY_CASES_SHOWN
-        ],
+        "my_cases": mine.select_related("participant__village", "program").order_by(
+            "-opened_at", "-pk"
+        )[:MY_CASES_SHOWN],
         "my_case_count": mine.count(),
         "due_items": (
             PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
             .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
             .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
-            .select_related("case__participant", "responsible_agency")
+            .select_related("case__participant__village", "responsible_agency")
             .order_by("due_date", "pk")[:DUE_ITEMS_SHOWN]
         ),
         "today": timezone.localdate(),
@@ -166,7 +166,7 @@ def _cases_to_reassign(user):
         .filter(case_worker__is_active=False)
     )
     shown = list(
-        orphaned.select_related("participant", "program", "case_worker").order_by(
+        orphaned.select_related("participant__village", "program", "case_worker").order_by(
             "case_worker__full_name", "participant__full_name", "pk"
         )[:TO_REASSIGN_SHOWN]
     )
