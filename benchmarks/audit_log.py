@@ -220,12 +220,13 @@ def main():
     import django
 
     django.setup()
+
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import AccessLog, User
+    from benchmarks.timing import time_get
 
     if not settings.DEBUG and not args.yes:
         sys.exit(
@@ -241,15 +242,7 @@ def main():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(username=LOGINS[who]))
         for label, url in urls.items():
-            client.get(url)
-            timings = []
-            for _ in range(args.runs):
-                with CaptureQueriesContext(connection) as queries:
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - start) * 1000)
-                if response.status_code != 200:
-                    sys.exit(f"{url} answered {response.status_code}")
+            timings, queries = time_get(client, url, args.runs)
             p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0]
             print(
                 f"{who + ', ' + label:<64} {statistics.median(timings):>10.1f} {p95:>8.1f} "

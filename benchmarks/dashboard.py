@@ -17,7 +17,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,11 +38,11 @@ def main():
     import django
 
     django.setup()
-    from django.db import connection
+
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from benchmarks.timing import time_get
     from cases.models import Case, Screening
     from participants.models import Participant
     from referrals.models import Referral
@@ -58,15 +57,7 @@ def main():
     for label, username in USERS.items():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(username=username))
-        client.get("/")
-        timings = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get("/")
-                timings.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{label}: / answered {response.status_code}")
+        timings, queries = time_get(client, "/", args.runs)
         slowest[label] = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
         print(
             f"{label:<26} {statistics.median(timings):>10.1f} {max(timings):>8.1f} "

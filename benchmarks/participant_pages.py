@@ -16,7 +16,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,11 +30,11 @@ def main():
     import django
 
     django.setup()
-    from django.db import connection
+
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from benchmarks.timing import time_get
     from participants.models import Participant
 
     user = User.objects.get(username="petugas")
@@ -58,15 +57,7 @@ def main():
     print(f"{total} participants; {args.runs} runs per page after one warm-up\n")
     print(f"{'page':<34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for label, url in pages.items():
-        client.get(url)
-        timings = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code}")
+        timings, queries = time_get(client, url, args.runs)
         print(
             f"{label:<34} {statistics.median(timings):>10.1f} {max(timings):>8.1f} "
             f"{len(queries):>8}"
