@@ -42,9 +42,16 @@ def main():
     client.force_login(user)
     sample = Participant.objects.exclude(nik="").order_by("pk")[Participant.objects.count() // 2]
     misspelt = sample.full_name.replace("a", "aa", 1)
+    # "Sri Wahyuni" -> "Sri Wahyini": one letter wrong in the last word.
+    first, last = sample.full_name.rsplit(" ", 1)
+    slipped = f"{first} {last[:-2]}x{last[-1]}"
     pages = {
         "list": "/participants/",
         "list, search by misspelt name": f"/participants/?q={misspelt}",
+        "list, search one slip in a word": f"/participants/?q={slipped}",
+        "list, search one word": f"/participants/?q={sample.full_name.split()[-1]}",
+        "list, search old spelling": "/participants/?q=Soeryani",
+        "list, search three words, one missing": f"/participants/?q={sample.full_name} Binti",
         "list, search by NIK": f"/participants/?q={sample.nik}",
         "list, district + problem + sex": (
             f"/participants/?regency={sample.village_id[:5]}"

@@ -19,6 +19,8 @@ PARTICIPANT_READERS = PARTICIPANT_EDITORS | {Role.HEALTH_WORKER}
 ARCHIVERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Move a participant's whole record to another office.
 TRANSFERRERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# See the office's possible duplicates, merge two records into one and undo a merge.
+MERGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 PERMISSIONS = [
     ("Open participant pages and lists", PARTICIPANT_READERS),
@@ -27,6 +29,11 @@ PERMISSIONS = [
     ("See the whole NIK and KK number (each reveal is logged)", PARTICIPANT_EDITORS),
     ("Archive and restore a participant", ARCHIVERS),
     ("Transfer a participant to another office", TRANSFERRERS),
+    ("See possible duplicates, merge two records and undo a merge", MERGERS),
+    (
+        "Tell a new registration apart from a similar record (who and why are kept)",
+        PARTICIPANT_EDITORS,
+    ),
 ]
 
 
@@ -54,6 +61,10 @@ def can_transfer(user) -> bool:
     return has_role(user, TRANSFERRERS)
 
 
+def can_merge(user) -> bool:
+    return has_role(user, MERGERS)
+
+
 def require_reader(user):
     """Who opens no participant pages gets a 404, not a 403."""
     if not can_open_participants(user):
@@ -74,6 +85,9 @@ def get_participant_for(user, pk, *, write=False):
     participant = get_object_or_404(Participant.objects.visible_to(user), pk=pk)
     if write and not can_edit(user):
         raise PermissionDenied
+    if write and participant.is_merged:
+        # Nothing is written to a merged record: it would be lost to the record kept.
+        raise Http404
     return participant
 
 

@@ -11,6 +11,7 @@ from accounts.demo import OFFICE_NAME
 from accounts.models import Office, User
 from regions.models import Region
 
+from .duplicate_scan import scan_office
 from .models import Consent, ConsentPurpose, HouseholdMember, MigrationEpisode, Participant, Problem
 
 MEKAR_BARU = "36.03.33"
@@ -240,7 +241,7 @@ RETURNEES = [
         True,
     ),
     (
-        "Dadang Suhendar",
+        "Joko Suhendar",
         "M",
         "1980-11-11",
         "2002",
@@ -253,7 +254,7 @@ RETURNEES = [
         True,
     ),
     (
-        "Cucu Sumarni",
+        "Sukarni",
         "F",
         "1977-09-09",
         "2003",
@@ -399,3 +400,26 @@ def seed(out) -> None:
             )
         created += 1
     out.write(f"Mekar Baru returnees: {len(RETURNEES)} ({created} new).")
+    _register_one_twice(office, case_worker)
+    found = scan_office(office)
+    out.write(f"Possible duplicates for the coordinator: {found} new.")
+
+
+def _register_one_twice(office, case_worker):
+    """Nurhayati, registered again at the desk without her KTP, in the old spelling: the
+    pair the coordinator finds on the possible-duplicates list."""
+    nurhayati = Participant.objects.filter(office=office, full_name="Nurhayati").first()
+    if nurhayati is None:
+        return
+    Participant.objects.get_or_create(
+        office=office,
+        full_name="Noer Hayati",
+        birth_date=nurhayati.birth_date,
+        defaults={
+            "nik_missing_reason": "Tidak membawa KTP saat mendaftar",
+            "sex": nurhayati.sex,
+            "phone": nurhayati.phone,
+            "village": nurhayati.village,
+            "created_by": case_worker,
+        },
+    )

@@ -1,8 +1,11 @@
+import itertools
+import re
+
 import django_filters
 from django import forms
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ from regions.models import Region
 
 from . import nik as nik_rules
 from .countries import country_name
+from .matching import SEARCH_RANK_SQL
 from .models import (
     AGE_BAND_CHOICES,
     AGE_BANDS,
@@ -19,6 +23,9 @@ from .models import (
     Problem,
     Sex,
 )
+from .names import name_key, passport_key, phone_key, word_fragments
+
+PASSPORT_NUMBER = re.compile(r"[A-Z]{1,2}[0-9]{6,8}")
 
 
 def _years_ago(today, years):
@@ -42,7 +49,12 @@ def recorded_country_choices():
 
 
 def search_participants(queryset, text):
-    """By exact NIK, by registration number, or by a name that may be misspelt."""
+    """Exact NIK, registration, phone or passport number; otherwise a forgiving name search.
+
+    A name is found through its key (participants.names: old spelling and variants
+    folded) with one slip allowed in each word, in any order, and with a missing or
+    extra word when three or more were typed; the best fit first.
+    """
     text = (text or "").strip()
     if not text:
         return queryset
@@ -50,13 +62,42 @@ def search_participants(queryset, text):
     if digits.isdigit() and len(digits) == 16:
         return queryset.filter(nik=digits)
     if text.upper().startswith("PMI-"):
-        return queryset.filter(registration_number__iexact=text)
-    # Word similarity (`%>`, served by the trigram index) finds a misspelt name, and one
-    # name among several, without matching every namesake of a common first name.
+        # A merged record's number finds the record it was merged into.
+        return queryset.filter(
+            Q(registration_number__iexact=text)
+            | Q(
+                pk__in=Participant.objects.filter(registration_number__iexact=text).values(
+                    "merged_into_id"
+                )
+            )
+        )
+    if re.fullmatch(r"\+?[0-9][0-9 .()-]{6,}", text):
+        return queryset.filter(phone_key=phone_key(text) or "-")
+    if PASSPORT_NUMBER.fullmatch(passport_key(text)):
+        return queryset.filter(passport_number=passport_key(text))
+    return search_by_name(queryset, text)
+
+
+def search_by_name(queryset, text):
+    key = name_key(text)
+    words = key.split()
+    if not words:
+        return queryset.none()
+    # Each typed word within one slip of a word of the name (they share a fragment, which
+    # the GIN index finds); with three words or more, one of them may be missing.
+    needed = len(words) if len(words) <= 2 else len(words) - 1
+    found = Q()
+    for chosen in itertools.combinations(words, needed):
+        every_word = Q()
+        for word in chosen:
+            every_word &= Q(name_fragments__overlap=sorted(word_fragments(word)))
+        found |= every_word
+    # A longer name with more than one slip still found by its trigrams.
+    found |= Q(name_key__trigram_word_similar=key)
+    rank_sql = SEARCH_RANK_SQL.format(a='"participants_participant"."name_key"', b="%s")
+    rank = RawSQL(rank_sql, [key] * rank_sql.count("%s"))  # noqa: S611 (constant SQL, key a param)
     return (
-        queryset.filter(full_name__trigram_word_similar=text)
-        .annotate(match=TrigramWordSimilarity(text, "full_name"))
-        .order_by("-match", "full_name", "pk")
+        queryset.filter(found).annotate(match=rank).order_by(F("match").desc(), "full_name", "pk")
     )
 
 

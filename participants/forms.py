@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
@@ -10,6 +9,7 @@ from accounts.models import Office
 from regions.forms import RegionChainMixin
 from regions.models import Region
 
+from . import matching
 from . import nik as nik_rules
 from .access import can_read_narrative
 from .countries import country_choices
@@ -23,8 +23,6 @@ from .models import (
     Participant,
     Problem,
 )
-
-SIMILAR_NAME_THRESHOLD = 0.5
 
 
 class DateInput(forms.DateInput):
@@ -92,12 +90,25 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
 
     NIK rules that fail block saving. Things that real records do have (a NIK
     region missing from the table, a birth date or sex that disagrees with the
-    NIK, a similar name with the same birth date) are warnings, which the
-    officer must acknowledge with `confirm_warnings` before the form saves.
+    NIK) are warnings, which the officer must acknowledge with `confirm_warnings`
+    before the form saves.
+
+    A new registration is compared with the office's records first (participants.
+    matching): registered people who could be this person are `candidates`, shown
+    side by side; the form saves only once the officer has seen every one of them
+    (`distinct_from`) and said why this is a different person (`distinct_reason`).
     """
 
     confirm_warnings = forms.BooleanField(
         label=_("I have checked the warnings above and want to save anyway"), required=False
+    )
+    distinct_from = forms.CharField(widget=forms.HiddenInput, required=False)
+    distinct_reason = forms.CharField(
+        label=_("Why is this a different person?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: another date of birth on her KTP, another husband's name."),
     )
 
     class Meta:
@@ -111,6 +122,7 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
             "birth_date",
             "birth_place",
             "phone",
+            "passport_number",
             "address",
             "village",
             "marital_status",
@@ -137,6 +149,7 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
         self.user = user
         self.parsed_nik = None
         self.warnings = []
+        self.candidates = []
         self.prepare_nik_field()
         self.fields["nik"].widget.attrs["placeholder"] = "3603xxxxxxxxxxxx"
         self.fields["nik"].help_text = _(
@@ -174,7 +187,52 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
                     "confirm_warnings",
                     _("Check the warnings, then tick this box to save."),
                 )
+        if not self.errors and self.instance.pk is None:
+            self.candidates = self._candidates(self._person(cleaned))
+            self._check_told_apart(cleaned)
         return cleaned
+
+    @property
+    def candidate_ids(self):
+        return ",".join(str(candidate.participant_id) for candidate in self.candidates)
+
+    def _person(self, cleaned):
+        village = cleaned.get("village")
+        return matching.Person(
+            full_name=cleaned.get("full_name") or "",
+            birth_date=cleaned.get("birth_date"),
+            nik=cleaned.get("nik") or "",
+            kk_number=cleaned.get("kk_number") or "",
+            phone=cleaned.get("phone") or "",
+            passport_number=cleaned.get("passport_number") or "",
+            village_id=getattr(village, "pk", village) or "",
+            sex=cleaned.get("sex") or "",
+        )
+
+    def _check_told_apart(self, cleaned):
+        if not self.candidates:
+            return
+        seen = set((cleaned.get("distinct_from") or "").split(","))
+        if any(str(candidate.participant_id) not in seen for candidate in self.candidates):
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This may be someone already registered. Compare the records below: "
+                        "open the record if it is the same person, or say why it is a "
+                        "different person."
+                    ),
+                    code="possible_duplicate",
+                ),
+            )
+        elif not (cleaned.get("distinct_reason") or "").strip():
+            self.add_error(
+                "distinct_reason",
+                ValidationError(
+                    _("Say why this is a different person, or open the record if it is the same."),
+                    code="required",
+                ),
+            )
 
     def _check_duplicate_nik(self, number):
         existing = (
@@ -198,38 +256,16 @@ class ParticipantForm(NikFieldMixin, RegionChainMixin, forms.ModelForm):
                 sex=cleaned.get("sex"),
                 known_district=self._is_known_district(self.parsed_nik.district_code),
             )
-        name, birth_date = cleaned.get("full_name"), cleaned.get("birth_date")
-        if name and birth_date:
-            similar = self._similar_participant(name, birth_date)
-            if similar is not None:
-                found.append(
-                    format_html(
-                        '{} <a href="{}">{} ({})</a>',
-                        _("A participant with a similar name and the same birth date exists:"),
-                        similar.get_absolute_url(),
-                        similar.full_name,
-                        similar.registration_number,
-                    )
-                )
         return found
 
-    # The two look-ups below are methods so that the import can answer them for
-    # all its rows at once instead of with two queries per row.
+    # The look-ups below are methods so that the import can answer them for all its
+    # rows at once instead of with queries per row.
 
     def _is_known_district(self, code):
         return Region.objects.filter(code=code).exists()
 
-    def _similar_participant(self, name, birth_date):
-        """The visible participant born that day whose name is most like `name`, if any."""
-        return (
-            Participant.objects.visible_to(self.user)
-            .filter(birth_date=birth_date)
-            .exclude(pk=self.instance.pk)
-            .annotate(similarity=TrigramSimilarity("full_name", name))
-            .filter(similarity__gte=SIMILAR_NAME_THRESHOLD)
-            .order_by("-similarity")
-            .first()
-        )
+    def _candidates(self, person):
+        return matching.find_candidates(person, among=matching.candidates_among(self.user))
 
 
 class MigrationEpisodeForm(forms.ModelForm):

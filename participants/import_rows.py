@@ -1,7 +1,7 @@
 """Checking an import file's rows: every row through the registration form's rules.
 
 check_file reads the file (participants.spreadsheets), asks the database once for
-all rows (ImportContext: duplicate NIKs, similar names, known regions), then runs
+all rows (ImportContext: duplicate NIKs, the matcher's candidates, known regions), then runs
 each row through ImportParticipantForm and ImportEpisodeForm, which read those
 answers instead of querying. It returns the rows ready to write and the issues
 found; nothing is written here.
@@ -15,22 +15,17 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from regions.forms import CHAIN
 from regions.models import Region
 
+from . import matching
 from . import nik as nik_rules
 from .countries import country_choices
-from .forms import (
-    SIMILAR_NAME_THRESHOLD,
-    MigrationEpisodeForm,
-    ParticipantForm,
-    duplicate_nik_message,
-)
+from .forms import MigrationEpisodeForm, ParticipantForm, duplicate_nik_message
 from .import_fields import (
     CodeChoiceField,
     ConstraintsCheckedInBulkMixin,
@@ -44,6 +39,8 @@ from .spreadsheets import ImportFileError, RowReader, Sheet, check_header, new_i
 # Regions in the chain are derived from the village code: their errors belong to it.
 REGION_FIELDS = {name for name, _level, _label in CHAIN}
 PROGRESS_EVERY = 250
+# The code of a row's issue that names registered people it may be.
+POSSIBLE_DUPLICATE = "possible_duplicate"
 
 
 def person_key(name, birth_date):
@@ -60,8 +57,7 @@ class ImportContext:
     country_codes: frozenset = frozenset()
     existing_by_nik: dict = field(default_factory=dict)
     rows_by_nik: dict = field(default_factory=dict)
-    similar: dict = field(default_factory=dict)
-    existing_people: dict = field(default_factory=dict)
+    candidates: dict = field(default_factory=dict)
     first_row_of_person: dict = field(default_factory=dict)
 
     @classmethod
@@ -70,7 +66,7 @@ class ImportContext:
             problems={str(problem.pk): problem for problem in problems},
             country_codes=frozenset(code for code, _name in country_choices() if code),
         )
-        codes, niks, people = set(), set(), set()
+        codes, niks = set(), set()
         for number, data, _notes, birth_date in records:
             parts = data.get("village", "").split(".")
             codes.update(".".join(parts[: depth + 1]) for depth in range(min(len(parts), 4)))
@@ -81,14 +77,13 @@ class ImportContext:
                 context.rows_by_nik.setdefault(nik, []).append(number)
             name = (data.get("full_name") or "").strip()
             if name and birth_date:
-                people.add((name, birth_date))
                 context.first_row_of_person.setdefault(person_key(name, birth_date), number)
         context.regions = {
             region.code: region
             for region in Region.objects.filter(code__in=codes).only("code", "level", "parent_id")
         }
         context._load_existing_niks(niks, user)
-        context._load_similar(people, user)
+        context._load_candidates(records, user)
         return context
 
     def region(self, code, *, level, parent):
@@ -114,46 +109,31 @@ class ImportContext:
                 pk in visible,
             )
 
-    def _load_similar(self, people, user):
-        """The registration form's two look-ups by name and birth date, for every row at once."""
-        visible = Participant.objects.visible_to(user).values("pk")
-        if not people or visible.query.is_empty():
-            return
-        # Compiled by Django from the visibility rule: no user text in it, only params.
-        visible_sql, visible_params = visible.query.sql_with_params()
-        names = [name for name, _birth_date in people]
-        dates = [birth_date for _name, birth_date in people]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT ON (wanted.name, wanted.birth_date)"  # noqa: S608 (no user text: params)
-                " wanted.name, wanted.birth_date, p.id, p.full_name, p.registration_number"
-                " FROM unnest(%s::text[], %s::date[]) AS wanted(name, birth_date)"
-                " JOIN participants_participant p ON p.birth_date = wanted.birth_date"
-                " WHERE similarity(p.full_name, wanted.name) >= %s"
-                f" AND p.id IN ({visible_sql})"
-                " ORDER BY wanted.name, wanted.birth_date,"
-                " similarity(p.full_name, wanted.name) DESC",
-                [names, dates, SIMILAR_NAME_THRESHOLD, *visible_params],
+    def _load_candidates(self, records, user):
+        """The matcher's candidates for every row at once: the registration form's look-up."""
+        people = {
+            number: matching.Person(
+                full_name=data.get("full_name") or "",
+                birth_date=birth_date,
+                nik=nik_rules.normalise(data.get("nik", "")),
+                kk_number=nik_rules.normalise(data.get("kk_number", "")),
+                phone=data.get("phone", ""),
+                passport_number=data.get("passport_number", ""),
+                village_id=data.get("village", ""),
+                sex=data.get("sex", ""),
             )
-            for name, birth_date, pk, full_name, number in cursor.fetchall():
-                self.similar[(name, birth_date)] = Participant(
-                    pk=pk, full_name=full_name, registration_number=number
-                )
-            keys = {person_key(name, birth_date) for name, birth_date in people}
-            cursor.execute(
-                "SELECT DISTINCT ON (wanted.key, wanted.birth_date)"  # noqa: S608 (no user text: params)
-                " wanted.key, wanted.birth_date, p.id, p.full_name, p.registration_number"
-                " FROM unnest(%s::text[], %s::date[]) AS wanted(key, birth_date)"
-                " JOIN participants_participant p ON p.birth_date = wanted.birth_date"
-                " AND lower(regexp_replace(btrim(p.full_name), '\\s+', ' ', 'g')) = wanted.key"
-                f" WHERE p.id IN ({visible_sql})"
-                " ORDER BY wanted.key, wanted.birth_date, p.id",
-                [[key for key, _d in keys], [d for _key, d in keys], *visible_params],
-            )
-            for key, birth_date, pk, full_name, number in cursor.fetchall():
-                self.existing_people[(key, birth_date)] = Participant(
-                    pk=pk, full_name=full_name, registration_number=number
-                )
+            for number, data, _notes, birth_date in records
+            if (data.get("full_name") or "").strip()
+        }
+        self.candidates = matching.match_many(
+            people, among=matching.candidates_among(user), limit=3
+        )
+        records_by_id = Participant.objects.in_bulk(
+            {c.participant_id for found in self.candidates.values() for c in found}
+        )
+        for found in self.candidates.values():
+            for candidate in found:
+                candidate.participant = records_by_id[candidate.participant_id]
 
 
 @with_light_choice_fields
@@ -167,7 +147,6 @@ class ImportParticipantForm(ConstraintsCheckedInBulkMixin, ParticipantForm):
     def __init__(self, data, *, user, context, row):
         self.context = context
         self.row = row
-        self.found_similar = None
         super().__init__(data, user=user)
         self.fields["problems"].objects = context.problems
 
@@ -211,27 +190,11 @@ class ImportParticipantForm(ConstraintsCheckedInBulkMixin, ParticipantForm):
         self.add_error("nik", ValidationError(message, code="duplicate_nik"))
 
     def _check_same_person_without_nik(self):
+        # Registered people alike are candidates, decided on the preview; two rows of one
+        # file cannot be told apart without a NIK.
         key = person_key(self.cleaned_data.get("full_name"), self.cleaned_data.get("birth_date"))
         if not key[0] or not key[1]:
             return
-        existing = self.context.existing_people.get(key)
-        if existing is not None:
-            self.add_error(
-                "full_name",
-                ValidationError(
-                    format_html(
-                        '{} <a href="{}">{} ({})</a>.',
-                        _(
-                            "Without a NIK this row cannot be told apart from a registered "
-                            "participant with the same name and date of birth:"
-                        ),
-                        existing.get_absolute_url(),
-                        existing.full_name,
-                        existing.registration_number,
-                    ),
-                    code="duplicate_person",
-                ),
-            )
         first = self.context.first_row_of_person.get(key)
         if first is not None and first < self.row:
             self.add_error(
@@ -250,9 +213,12 @@ class ImportParticipantForm(ConstraintsCheckedInBulkMixin, ParticipantForm):
         region = self.context.regions.get(code)
         return region is not None and region.level == Region.Level.DISTRICT
 
-    def _similar_participant(self, name, birth_date):
-        self.found_similar = self.context.similar.get((name, birth_date))
-        return self.found_similar
+    def _candidates(self, person):
+        return self.context.candidates.get(self.row, [])
+
+    def _check_told_apart(self, cleaned):
+        # A row's candidates are decided on the preview, before the import (imports.py).
+        pass
 
 
 @with_light_choice_fields
@@ -279,15 +245,36 @@ def _form_issues(number, form):
 
 
 def _warning_issues(number, form):
-    # The form lists the NIK's warnings first and the similar name, if any, last.
-    warnings = list(form.warnings)
-    columns = ["nik"] * len(warnings)
-    if warnings and form.found_similar is not None:
-        columns[-1] = "full_name"
-    return [
-        new_issue(number, column, "warning", warning)
-        for column, warning in zip(columns, warnings, strict=True)
-    ]
+    return [new_issue(number, "nik", "warning", warning) for warning in form.warnings]
+
+
+def _candidate_issues(number, form):
+    """A row that may be someone registered already: decided on the preview (imports.py)."""
+    if not form.candidates:
+        return []
+    links = format_html_join(
+        "; ",
+        '<a href="{}">{} ({})</a>: {}',
+        (
+            (
+                candidate.participant.get_absolute_url(),
+                candidate.participant.full_name,
+                candidate.participant.registration_number,
+                ", ".join(candidate.reasons),
+            )
+            for candidate in form.candidates
+        ),
+    )
+    issue = new_issue(
+        number,
+        "full_name",
+        "warning",
+        format_html("{} {}", _("May be someone already registered:"), links),
+        code=POSSIBLE_DUPLICATE,
+    )
+    issue["candidates"] = [candidate.participant_id for candidate in form.candidates]
+    issue["entry"] = f"{form.cleaned_data['full_name']}, {form.cleaned_data['birth_date']:%d-%m-%Y}"
+    return [issue]
 
 
 @dataclass
@@ -295,6 +282,8 @@ class ValidRow:
     participant: Participant
     problem_ids: list
     episode: MigrationEpisode
+    number: int = 0
+    candidates: list = field(default_factory=list)
 
 
 @dataclass
@@ -343,8 +332,11 @@ def check_file(fileobj, *, user, progress=None) -> CheckResult:
                     participant=participant_form.instance,
                     problem_ids=[p.pk for p in participant_form.cleaned_data["problems"]],
                     episode=episode_form.instance,
+                    number=number,
+                    candidates=participant_form.candidates,
                 )
             )
+            row_issues += _candidate_issues(number, participant_form)
         row_issues += _form_issues(number, participant_form)
         row_issues += _form_issues(number, episode_form)
         row_issues += _warning_issues(number, participant_form)

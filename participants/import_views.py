@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.workflow import IllegalMove
 
 from . import access, import_rows, imports, spreadsheets
-from .models import ImportJob
+from .models import ImportJob, Participant
 
 RECENT_JOBS = 10
 STALLED_AFTER = datetime.timedelta(seconds=30)
@@ -68,23 +68,71 @@ def import_template(request):
 
 def import_job(request, pk):
     job = access.get_import_job_for(request.user, pk)
+    return _job_page(request, job)
+
+
+def _job_page(request, job, *, posted=None, status=200):
     finished = not job.is_running
     ctx = {
         "job": job,
         "issue_rows": import_rows.group_issues(job.issues) if finished else [],
         "all_duplicates": finished and imports.every_row_is_a_duplicate(job),
         "stalled": not finished and timezone.now() - job.updated_at > STALLED_AFTER,
+        "duplicate_rows": _duplicate_rows(request.user, job, posted or {}) if finished else [],
     }
     if request.htmx:
-        return render(request, "participants/import_job.html#progress", ctx)
-    return render(request, "participants/import_job.html", ctx)
+        return render(request, "participants/import_job.html#progress", ctx, status=status)
+    return render(request, "participants/import_job.html", ctx, status=status)
+
+
+def _duplicate_rows(user, job, posted):
+    """The rows to decide about, each with the registered people it may be (one query)."""
+    if not job.can_commit:
+        return []
+    rows = imports.possible_duplicate_rows(job)
+    ids = {pk for issue in rows.values() for pk in issue["candidates"]}
+    people = (
+        Participant.objects.visible_to(user).select_related("village__parent").in_bulk(ids)
+        if ids
+        else {}
+    )
+    return [
+        {
+            "row": row,
+            "entry": issue["entry"],
+            "candidates": [people[pk] for pk in issue["candidates"] if pk in people],
+            "seen": ",".join(str(pk) for pk in issue["candidates"]),
+            "decision": posted.get(str(row), {}),
+        }
+        for row, issue in sorted(rows.items())
+    ]
+
+
+def _posted_decisions(data):
+    """{"<row>": {"same", "reason", "seen"}} from the preview's radios and reasons."""
+    decisions = {}
+    for name, value in data.items():
+        if not name.startswith("decision-") or value not in ("same", "different"):
+            continue
+        row = name.removeprefix("decision-")
+        seen = data.get(f"seen-{row}", "")
+        decisions[row] = {
+            "same": value == "same",
+            "reason": data.get(f"reason-{row}", "").strip()[:500],
+            "seen": [int(pk) for pk in seen.split(",") if pk.isdigit()],
+        }
+    return decisions
 
 
 @require_POST
 def import_commit(request, pk):
     job = access.get_import_job_for(request.user, pk)
+    decisions = _posted_decisions(request.POST)
     try:
-        imports.start_commit(job, by=request.user)
+        imports.start_commit(job, by=request.user, decisions=decisions)
     except IllegalMove as error:
         messages.error(request, str(error))
+        if job.can_commit and imports.possible_duplicate_rows(job):
+            # Shown again with what was chosen and typed; nothing written.
+            return _job_page(request, job, posted=decisions, status=400)
     return redirect(job)

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from accounts.workflow import IllegalMove
 
-from .import_rows import check_file
+from .import_rows import POSSIBLE_DUPLICATE, check_file
 from .models import ImportJob, MigrationEpisode, Participant, ParticipantProblem
+from .services import record_told_apart
 from .spreadsheets import ImportFileError
 
 logger = logging.getLogger(__name__)
@@ -33,8 +35,16 @@ BULK_BATCH = 1000
 
 
 @transaction.atomic
-def import_participants(*, rows, office, by) -> list[Participant]:
-    """Write checked rows, their migration episodes and problems with a few bulk inserts."""
+def import_participants(*, rows, office, by, decisions=None) -> list[Participant]:
+    """Write checked rows, their migration episodes and problems with a few bulk inserts.
+
+    A row the officer said is someone registered already is left out; one they said is
+    a different person is written with that decision kept (who, when and why).
+    """
+    decisions = decisions or {}
+    rows = [row for row in rows if not decisions.get(str(row.number), {}).get("same")]
+    if not rows:
+        return []
     numbers = Participant.next_registration_numbers(len(rows))
     now = timezone.now()
     participants = []
@@ -44,6 +54,7 @@ def import_participants(*, rows, office, by) -> list[Participant]:
         participant.created_by = by
         participant.registration_number = number
         participant.created_at = now
+        participant.refresh_match_keys()  # bulk_create skips save()
         participants.append(participant)
     Participant.objects.bulk_create(participants, batch_size=BULK_BATCH)
     episodes, problems = [], []
@@ -56,7 +67,47 @@ def import_participants(*, rows, office, by) -> list[Participant]:
         ]
     MigrationEpisode.objects.bulk_create(episodes, batch_size=BULK_BATCH)
     ParticipantProblem.objects.bulk_create(problems, batch_size=BULK_BATCH)
+    for row in rows:
+        if row.candidates:
+            record_told_apart(
+                participant=row.participant,
+                candidates=row.candidates,
+                note=decisions[str(row.number)]["reason"],
+                by=by,
+            )
     return participants
+
+
+def possible_duplicate_rows(job):
+    """{row: issue} of the rows a person must decide about before the import."""
+    return {issue["row"]: issue for issue in job.issues if issue.get("code") == POSSIBLE_DUPLICATE}
+
+
+def check_decisions(job, decisions):
+    """The rows still undecided, or "different" without a reason ([] when all is said)."""
+    missing = []
+    for row, issue in possible_duplicate_rows(job).items():
+        decision = decisions.get(str(row))
+        if (
+            decision is None
+            or not (decision["same"] or decision["reason"].strip())
+            or set(issue["candidates"]) - set(decision["seen"])
+        ):
+            missing.append(row)
+    return missing
+
+
+def _undecided(rows, decisions):
+    """Rows whose candidates now include someone the officer was not shown."""
+    return [
+        row.number
+        for row in rows
+        if row.candidates
+        and (
+            str(row.number) not in decisions
+            or {c.participant_id for c in row.candidates} - set(decisions[str(row.number)]["seen"])
+        )
+    ]
 
 
 # Jobs: the same steps in the request or in the worker ---------------------------
@@ -81,17 +132,38 @@ def create_job(*, uploaded, rows, by) -> ImportJob:
     return job
 
 
-def start_commit(job, *, by) -> ImportJob:
-    """Write a checked job's rows (in the worker when the file is large)."""
+def start_commit(job, *, by, decisions=None) -> ImportJob:
+    """Write a checked job's rows (in the worker when the file is large).
+
+    `decisions` says, for each row that may be someone registered already, whether it
+    is that person (the row is left out) or a different person, and why. Raises
+    IllegalMove, writing nothing, while a row is undecided.
+    """
+    decisions = decisions or {}
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.check_move(ImportJob.Status.COMMITTING, by)
         if not job.can_commit:
             raise IllegalMove(_("This file cannot be imported: it is not checked or has errors."))
+        undecided = check_decisions(job, decisions)
+        if undecided:
+            raise IllegalMove(
+                ngettext(
+                    "Row %(rows)s may be someone already registered: say whether it is the "
+                    "same person, or why it is a different person.",
+                    "Rows %(rows)s may be people already registered: say for each whether it "
+                    "is the same person, or why it is a different person.",
+                    len(undecided),
+                )
+                % {"rows": ", ".join(str(row) for row in undecided)}
+            )
         job.status = ImportJob.Status.COMMITTING
         job.processed_rows = 0
         job.committed_by = by
-        job.save(update_fields=["status", "processed_rows", "committed_by", "updated_at"])
+        job.decisions = decisions
+        job.save(
+            update_fields=["status", "processed_rows", "committed_by", "decisions", "updated_at"]
+        )
     if _in_background(job):
         commit_import.enqueue(job.pk)
     else:
@@ -181,10 +253,21 @@ def run_commit(job_id):
                 job.save()
                 _discard_file(job)
                 return
+            undecided = _undecided(result.rows, job.decisions)
+            if undecided:
+                _save_check(job, result, ImportJob.Status.VALIDATED)
+                job.failure = _(
+                    "Nothing was imported: someone registered meanwhile may be the same person "
+                    "as a row of this file. Decide again below."
+                )
+                job.save()
+                return
             with transaction.atomic(), pghistory.context(import_job=job.pk, user=by.pk):
-                import_participants(rows=result.rows, office=job.office, by=by)
+                written = import_participants(
+                    rows=result.rows, office=job.office, by=by, decisions=job.decisions
+                )
                 _save_check(job, result, ImportJob.Status.COMMITTED)
-                job.imported_count = len(result.rows)
+                job.imported_count = len(written)
                 job.committed_at = timezone.now()
                 job.failure = ""
                 job.save()

@@ -21,6 +21,7 @@ from accounts.workflow import SYSTEM, Move, WorkflowMixin, track_status_changes
 from . import access
 from . import nik as nik_rules
 from .countries import country_name, validate_country_code
+from .names import name_fragments, name_key, passport_key, phone_key
 
 SIXTEEN_DIGITS = RegexValidator(r"^[0-9]{16}$", _("Enter the 16 digits."))
 
@@ -73,6 +74,11 @@ class Problem(models.Model):
         return self.name_en if (get_language() or "id").startswith("en") else self.name
 
 
+# Fields the matcher's keys are derived from, and the keys.
+MATCHED_FIELDS = frozenset({"full_name", "phone", "passport_number"})
+MATCH_KEY_FIELDS = frozenset({"name_key", "name_fragments", "phone_key", "passport_number"})
+
+
 class ParticipantQuerySet(OfficeScopedQuerySet):
     """`visible_to`: participants whose pages this user may open (archived ones included).
 
@@ -83,7 +89,10 @@ class ParticipantQuerySet(OfficeScopedQuerySet):
     readers = access.PARTICIPANT_READERS
 
     def active(self):
-        return self.filter(archived_at__isnull=True)
+        return self.filter(archived_at__isnull=True, merged_into__isnull=True)
+
+    def not_merged(self):
+        return self.filter(merged_into__isnull=True)
 
     def with_latest_country(self):
         """Each participant's `latest_country`: where their latest episode abroad was."""
@@ -91,7 +100,7 @@ class ParticipantQuerySet(OfficeScopedQuerySet):
         return self.annotate(latest_country=Subquery(latest.values("destination_country")[:1]))
 
 
-@pghistory.track()
+@pghistory.track(exclude=["name_key", "name_fragments", "phone_key"])
 class Participant(models.Model):
     """A returned migrant worker (PMI purna) registered by a BP3MI office."""
 
@@ -157,6 +166,7 @@ class Participant(models.Model):
     birth_date = models.DateField(_("date of birth"))
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
     village = models.ForeignKey(
         "regions.Region",
@@ -238,6 +248,23 @@ class Participant(models.Model):
         editable=False,
     )
     archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)
+    # Set when this record was merged into another: it stays, and its page redirects there.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    # What the matcher compares, derived from the fields above by `refresh_match_keys`.
+    name_key = models.CharField(max_length=150, editable=False, default="")
+    name_fragments = ArrayField(
+        models.CharField(max_length=60), editable=False, default=list, blank=True
+    )
+    phone_key = models.CharField(max_length=20, editable=False, default="", blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -266,6 +293,22 @@ class Participant(models.Model):
             GinIndex(
                 name="participant_name_trgm", fields=["full_name"], opclasses=["gin_trgm_ops"]
             ),
+            GinIndex(
+                name="participant_name_key_trgm", fields=["name_key"], opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(name="participant_name_fragments", fields=["name_fragments"]),
+            models.Index(
+                name="participant_phone_key", fields=["phone_key"], condition=~Q(phone_key="")
+            ),
+            models.Index(
+                name="participant_passport",
+                fields=["passport_number"],
+                condition=~Q(passport_number=""),
+            ),
+            models.Index(
+                name="participant_kk_number", fields=["kk_number"], condition=~Q(kk_number="")
+            ),
+            models.Index(name="participant_birth_date", fields=["birth_date"]),
             # The list's default order: newest first within the office.
             models.Index(
                 name="participant_office_active",
@@ -280,10 +323,25 @@ class Participant(models.Model):
     def save(self, *args, **kwargs):
         if not self.registration_number:
             self.registration_number = self.next_registration_number()
+        self.refresh_match_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and MATCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | MATCH_KEY_FIELDS
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("participants:detail", args=[self.pk])
+
+    def refresh_match_keys(self):
+        """Derive the matcher's keys; bulk writes call this before `bulk_create`."""
+        self.name_key = name_key(self.full_name)
+        self.name_fragments = name_fragments(self.name_key)
+        self.phone_key = phone_key(self.phone)
+        self.passport_number = passport_key(self.passport_number)
+
+    @property
+    def is_merged(self):
+        return self.merged_into_id is not None
 
     @property
     def nik_masked(self):
@@ -816,6 +874,9 @@ class ImportJob(WorkflowMixin, models.Model):
     issues = models.JSONField(_("problems found"), default=list, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
     imported_count = models.PositiveIntegerField(_("participants imported"), default=0)
+    # Rows that may be someone registered already, as decided on the preview:
+    # {"<row>": {"same": bool, "reason": str, "seen": [participant ids shown]}}.
+    decisions = models.JSONField(_("decisions on possible duplicates"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -859,3 +920,7 @@ class ImportJob(WorkflowMixin, models.Model):
     @property
     def percent(self):
         return round(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+# The duplicate pairs and merges live in their own module; importing them here registers them.
+from .duplicates import ParticipantMerge, PossibleDuplicate  # noqa: E402, F401

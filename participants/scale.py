@@ -106,6 +106,7 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
                     created_by=author,
                 )
             )
+            rows[-1].refresh_match_keys()
         created = Participant.objects.bulk_create(rows)
         MigrationEpisode.objects.bulk_create(
             MigrationEpisode(

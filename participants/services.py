@@ -8,7 +8,7 @@ from accounts.models import AccessLog
 from accounts.workflow import IllegalMove
 
 from .documents import download_name
-from .models import Consent, Document, Participant, ParticipantTransfer
+from .models import Consent, Document, Participant, ParticipantTransfer, PossibleDuplicate
 from .signals import participant_transferred
 
 
@@ -23,7 +23,34 @@ def register_participant(*, participant_form, episode_form, office, by) -> Parti
     episode = episode_form.save(commit=False)
     episode.participant = participant
     episode.save()
+    record_told_apart(
+        participant=participant,
+        candidates=participant_form.candidates,
+        note=participant_form.cleaned_data.get("distinct_reason", ""),
+        by=by,
+    )
     return participant
+
+
+def record_told_apart(*, participant, candidates, note, by) -> None:
+    """Keep that `by` saw these candidates and said `participant` is someone else, and why:
+    the pairs are decided and never offered as possible duplicates again."""
+    now = timezone.now()
+    PossibleDuplicate.objects.bulk_create(
+        [
+            PossibleDuplicate(
+                first_id=min(participant.pk, candidate.participant_id),
+                second_id=max(participant.pk, candidate.participant_id),
+                score=max(candidate.score, 0),
+                reasons=candidate.reason_codes,
+                decision=PossibleDuplicate.Decision.DIFFERENT,
+                decided_by=by,
+                decided_at=now,
+                note=note.strip(),
+            )
+            for candidate in candidates
+        ]
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import duplicate_views, import_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -13,6 +13,14 @@ urlpatterns = [
     path("<int:pk>/restore/", views.participant_restore, name="restore"),
     path("<int:pk>/transfer/", views.participant_transfer, name="transfer"),
     path("transfers/", views.transfer_list, name="transfers"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_compare, name="duplicate_compare"),
+    path(
+        "duplicates/<int:pk>/different/",
+        duplicate_views.duplicate_different,
+        name="duplicate_different",
+    ),
+    path("merges/<int:pk>/undo/", duplicate_views.merge_undo, name="merge_undo"),
     path("<int:pk>/household/new/", views.household_new, name="household_new"),
     path("<int:pk>/household/<int:member_pk>/", views.household_edit, name="household_edit"),
     path("<int:pk>/episodes/new/", views.episode_new, name="episode_new"),

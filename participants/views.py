@@ -83,6 +83,14 @@ def participant_new(request):
 
 def participant_detail(request, pk):
     participant = access.get_participant_for(request.user, pk)
+    if participant.is_merged:
+        # A merged record is a tombstone: its links and bookmarks lead to the record kept.
+        messages.info(
+            request,
+            _("%(number)s was merged into this record.")
+            % {"number": participant.registration_number},
+        )
+        return redirect("participants:detail", participant.merged_into_id)
     participant = (
         Participant.objects.select_related(
             "village__parent__parent__parent", "office", "created_by", "archived_by"

@@ -73,13 +73,18 @@ def test_seed_demo_refuses_to_run_in_production(regions, settings):
 
 def test_seed_demo_registers_the_twenty_mekar_baru_returnees_once(regions):
     from participants import nik
-    from participants.models import Participant
+    from participants.models import Participant, PossibleDuplicate
 
     seed_demo()
     seed_demo()
 
-    participants = Participant.objects.all()
+    # The twenty returnees, and Nurhayati registered a second time as "Noer Hayati".
+    twice = Participant.objects.get(full_name="Noer Hayati")
+    participants = Participant.objects.exclude(pk=twice.pk)
     assert participants.count() == 20
+    pair = PossibleDuplicate.objects.get()
+    assert {pair.first.full_name, pair.second.full_name} == {"Nurhayati", "Noer Hayati"}
+    assert pair.decision == PossibleDuplicate.Decision.OPEN
     with_nik = [p for p in participants if p.nik]
     assert all(p.nik.startswith("360333") for p in with_nik)
     for participant in with_nik:

@@ -13,7 +13,13 @@ from django.utils import translation
 from django_tasks import default_task_backend
 
 from participants import import_rows, imports, spreadsheets
-from participants.models import ImportJob, MigrationEpisode, Participant, ParticipantProblem
+from participants.models import (
+    ImportJob,
+    MigrationEpisode,
+    Participant,
+    ParticipantProblem,
+    PossibleDuplicate,
+)
 from tests.factories import valid_nik
 
 from .helpers import PDF_BYTES, make_participant
@@ -25,7 +31,8 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 TEMPLATE_COLUMNS = [
-    "full_name", "nik", "kk_number", "sex", "birth_date", "birth_place", "phone", "address",
+    "full_name", "nik", "kk_number", "sex", "birth_date", "birth_place", "phone", "passport_number",
+    "address",
     "village", "marital_status", "education", "religion", "jkn_segment", "jkn_status",
     "bpjs_tk_status", "dtsen_decile", "problems", "narrative", "destination_country",
     "occupation", "sector", "placement_scheme", "employer", "p3mi_agency", "departure_date",
@@ -98,6 +105,12 @@ def upload(client, file):
 def issues_of(job, row):
     return [(issue["column"], issue["level"], issue["message"]) for issue in job.issues
             if issue["row"] == row]  # fmt: skip
+
+
+def seen_on(job, row):
+    """The candidates the preview shows for a row, as its form posts them back."""
+    [issue] = [i for i in job.issues if i["row"] == row and i["code"] == "possible_duplicate"]
+    return ",".join(str(pk) for pk in issue["candidates"])
 
 
 def in_indonesian(message, plural=None, *, n=1, **params):
@@ -287,7 +300,7 @@ def test_a_nik_registered_by_another_office_names_the_number_but_not_the_person(
     assert "Nur Halimah" not in message
 
 
-def test_rows_without_a_nik_are_duplicates_when_name_and_birth_date_match(
+def test_rows_without_a_nik_alike_a_registered_person_or_each_other_are_caught(
     client, case_worker_a, office_a
 ):
     existing = make_participant(
@@ -302,10 +315,12 @@ def test_rows_without_a_nik_are_duplicates_when_name_and_birth_date_match(
 
     _response, job = upload(client, xlsx(rows))
 
-    assert job.error_rows == 2
-    [(column, _level, message)] = issues_of(job, 2)
-    assert column == "full_name"
+    # Like someone registered: decided on the preview. Like another row: an error.
+    assert job.error_rows == 1
+    [(column, level, message)] = issues_of(job, 2)
+    assert (column, level) == ("full_name", "warning")
     assert existing.registration_number in message
+    assert seen_on(job, 2) == str(existing.pk)
     assert issues_of(job, 3) == []
     [(column, _level, message)] = issues_of(job, 4)
     assert column == "full_name"
@@ -316,11 +331,9 @@ def test_nik_warnings_are_shown_and_do_not_block_the_import(client, case_worker_
     make_participant(
         office_a, case_worker_a, full_name="Siti Aminah", birth_date=datetime.date(1990, 3, 15)
     )
+    # Without her NIK, the same name and birth date make her someone to decide about.
     similar = returnee(
-        1,
-        full_name="Siti Aminah Sari",
-        birth_date=datetime.date(1990, 3, 15),
-        nik=valid_nik(datetime.date(1990, 3, 15), "F", 4321),
+        1, full_name="Siti Aminah Sari", birth_date=datetime.date(1990, 3, 15), nik=""
     )
     other_sex = returnee(2, sex="M")
     client.force_login(case_worker_a)
@@ -335,7 +348,10 @@ def test_nik_warnings_are_shown_and_do_not_block_the_import(client, case_worker_
     assert issues_of(job, 3) == [
         ("nik", "warning", in_indonesian("The NIK is one of a woman, the form says male."))
     ]
-    client.post(f"/participants/import/{job.pk}/commit/")
+    client.post(
+        f"/participants/import/{job.pk}/commit/",
+        {"decision-2": "different", "reason-2": "Lahir di Serang", "seen-2": seen_on(job, 2)},
+    )
     assert Participant.objects.count() == 3
 
 
@@ -613,3 +629,80 @@ def test_a_checked_file_is_not_imported_twice(client, case_worker_a):
     assert "tidak dapat diimpor" in response.content.decode()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COMMITTED
+
+
+# --- Rows that may be people registered already ---------------------------------------
+
+
+def _sri_wahyuni_registered_and_a_file_with_her_again(office_a, case_worker_a):
+    first = make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30)
+    )
+    again = returnee(1, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30), nik="")
+    return first, xlsx([again, returnee(2)])
+
+
+def test_a_row_that_may_be_someone_registered_shows_them_side_by_side_in_the_preview(
+    client, case_worker_a, office_a
+):
+    first, file = _sri_wahyuni_registered_and_a_file_with_her_again(office_a, case_worker_a)
+    client.force_login(case_worker_a)
+
+    _response, job = upload(client, file)
+
+    assert job.error_rows == 0
+    assert seen_on(job, 2) == str(first.pk)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert first.registration_number in page
+    assert f'href="/participants/{first.pk}/"' in page
+    assert 'name="decision-2"' in page and 'name="reason-2"' in page
+
+
+def test_an_undecided_row_writes_nothing_and_keeps_what_was_chosen(client, case_worker_a, office_a):
+    _first, file = _sri_wahyuni_registered_and_a_file_with_her_again(office_a, case_worker_a)
+    client.force_login(case_worker_a)
+    _response, job = upload(client, file)
+
+    response = client.post(
+        f"/participants/import/{job.pk}/commit/",
+        {"decision-2": "different", "reason-2": "", "seen-2": seen_on(job, 2)},
+    )
+
+    assert response.status_code == 400
+    assert "decision-2" in response.content.decode()
+    assert Participant.objects.count() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED
+
+
+def test_the_same_person_is_left_out_and_a_different_one_is_imported_with_the_reason(
+    client, case_worker_a, office_a
+):
+    first, file = _sri_wahyuni_registered_and_a_file_with_her_again(office_a, case_worker_a)
+    client.force_login(case_worker_a)
+    _response, job = upload(client, file)
+
+    client.post(
+        f"/participants/import/{job.pk}/commit/",
+        {"decision-2": "same", "seen-2": seen_on(job, 2)},
+    )
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED
+    assert job.imported_count == 1
+    assert Participant.objects.filter(full_name="Sri Wahyuni").count() == 1
+    assert not PossibleDuplicate.objects.exists()
+
+    _response, again = upload(
+        client, xlsx([returnee(1, full_name="Sri Wahyuni", birth_date=first.birth_date, nik="")])
+    )
+    client.post(
+        f"/participants/import/{again.pk}/commit/",
+        {"decision-2": "different", "reason-2": "Adiknya, lahir kembar", "seen-2": str(first.pk)},
+    )
+
+    second = Participant.objects.filter(full_name="Sri Wahyuni").exclude(pk=first.pk).get()
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.first, pair.second) == (first, second)
+    assert pair.decision == PossibleDuplicate.Decision.DIFFERENT
+    assert (pair.decided_by, pair.note) == (case_worker_a, "Adiknya, lahir kembar")

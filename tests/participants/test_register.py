@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccessLog
-from participants.models import MigrationEpisode, Participant, Problem
+from participants.models import MigrationEpisode, Participant, PossibleDuplicate, Problem
 from tests.factories import valid_nik
 
 from .helpers import (
@@ -255,27 +255,92 @@ def test_a_nik_registered_by_another_office_is_refused_without_naming_the_person
     assert Participant.objects.count() == 1
 
 
-def test_a_similar_name_with_the_same_birth_date_warns_before_saving(
-    client, case_worker_a, participant
-):
-    client.force_login(case_worker_a)
-    data = registration_data(full_name="Siti Aminnah", nik=valid_nik(BIRTH_DATE, "F", 9003))
+def _second_sri_wahyuni(**fields):
+    """The registration of another Sri Wahyuni of the same village, born another year."""
+    return registration_data(
+        full_name="Sri Wahyuni",
+        nik="",
+        nik_missing_reason="KTP hilang",
+        birth_date="1979-02-14",
+        **fields,
+    )
 
-    response = client.post(NEW_URL, data)
+
+def non_field_codes(response):
+    return [error.code for error in response.context["form"].non_field_errors().as_data()]
+
+
+def test_a_namesake_of_the_same_village_is_shown_side_by_side_before_saving(
+    client, case_worker_a, office_a
+):
+    first = make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30)
+    )
+    client.force_login(case_worker_a)
+
+    response = client.post(NEW_URL, _second_sri_wahyuni())
 
     assert response.status_code == 200
-    form = response.context["form"]
-    assert "confirm_warnings" in form.errors
-    assert any(detail_url(participant) in str(warning) for warning in form.warnings)
+    assert non_field_codes(response) == ["possible_duplicate"]
+    [candidate] = response.context["form"].candidates
+    assert candidate.participant == first
+    assert candidate.reason_codes == ["name_same", "village_same"]
+    page = response.content.decode()
+    assert first.registration_number in page
+    assert f'href="{detail_url(first)}"' in page
+    assert 'name="distinct_reason"' in page
     assert Participant.objects.count() == 1
 
-    response = client.post(NEW_URL, {**data, "confirm_warnings": "on"})
+
+def test_saying_why_it_is_a_different_person_registers_them_and_keeps_who_and_why(
+    client, case_worker_a, office_a
+):
+    first = make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30)
+    )
+    client.force_login(case_worker_a)
+    seen = {"distinct_from": str(first.pk)}
+
+    without_reason = client.post(NEW_URL, _second_sri_wahyuni(**seen))
+    assert error_codes(without_reason, "distinct_reason") == ["required"]
+    assert Participant.objects.count() == 1
+
+    response = client.post(
+        NEW_URL, _second_sri_wahyuni(**seen, distinct_reason="Lahir 1979, suami Pak Darto")
+    )
 
     assert response.status_code == 302
+    second = Participant.objects.exclude(pk=first.pk).get()
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.first, pair.second) == (first, second)
+    assert pair.decision == PossibleDuplicate.Decision.DIFFERENT
+    assert pair.decided_by == case_worker_a
+    assert pair.note == "Lahir 1979, suami Pak Darto"
+
+
+def test_a_candidate_the_officer_was_not_shown_stops_the_save_again(
+    client, case_worker_a, office_a
+):
+    first = make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30)
+    )
+    # Registered by a colleague while the form was open.
+    other = make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1980, 1, 1)
+    )
+    client.force_login(case_worker_a)
+
+    response = client.post(
+        NEW_URL, _second_sri_wahyuni(distinct_from=str(first.pk), distinct_reason="Beda orang")
+    )
+
+    assert response.status_code == 200
+    assert non_field_codes(response) == ["possible_duplicate"]
+    assert {c.participant for c in response.context["form"].candidates} == {first, other}
     assert Participant.objects.count() == 2
 
 
-def test_a_similar_name_in_another_office_neither_warns_nor_shows_the_name(
+def test_a_namesake_in_another_office_is_neither_shown_nor_named(
     client, case_worker_a, case_worker_b, office_b
 ):
     make_participant(office_b, case_worker_b, full_name="Siti Aminah", birth_date=BIRTH_DATE)
