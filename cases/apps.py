@@ -8,12 +8,18 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from accounts import navigation
-        from participants.signals import participant_transferred
+        from participants.signals import merge_undone, participant_transferred, participants_merged
 
         from . import access, receivers
 
         participant_transferred.connect(
             receivers.close_cases_left_behind, dispatch_uid="cases.close_cases_left_behind"
+        )
+        participants_merged.connect(
+            receivers.fold_duplicate_cases, dispatch_uid="cases.fold_duplicate_cases"
+        )
+        merge_undone.connect(
+            receivers.unfold_duplicate_cases, dispatch_uid="cases.unfold_duplicate_cases"
         )
 
         navigation.add(_("Programs"), "cases:programs", visible_to=access.can_open_cases, order=20)

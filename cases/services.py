@@ -62,6 +62,32 @@ def change_case_status(*, case, to, by, reason="", close_reason="") -> Case:
 
 
 @transaction.atomic
+def reopen_case(*, case, by, reason) -> Case:
+    """Undo the close of a case that a write being undone made (a merge of two records):
+    back to the status it had, with a history row that says why.
+
+    Not a workflow move: people never reopen a closed case, so `TRANSITIONS` has no way
+    out of "closed". Raises IllegalMove, writing nothing, unless the case's latest move
+    is its close.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    closing = case.status_changes.order_by("-changed_at", "-pk").first()
+    closed_last = closing is not None and closing.to_status == Case.Status.CLOSED
+    if case.status != Case.Status.CLOSED or not closed_last or not closing.from_status:
+        raise IllegalMove(_("Only a case closed by the write being undone can be reopened."))
+    change = CaseStatusChange(
+        case=case, from_status=case.status, to_status=closing.from_status, changed_by=by
+    )
+    change.reason = reason
+    case.status = closing.from_status
+    case.close_reason = ""
+    case.closed_at = None
+    case.save(update_fields=["status", "close_reason", "closed_at"])
+    change.save()
+    return case
+
+
+@transaction.atomic
 def record_questionnaire(*, case, instrument, answers, by, decision="", follow_up=None):
     """Score a questionnaire, keep every answer, and raise its alerts."""
     screening = Screening(

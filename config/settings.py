@@ -121,6 +121,8 @@ if env.bool("DATABASE_POOL", default=True):
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
     }
     _database["CONN_MAX_AGE"] = 0
+# Short queries only: compiling one with JIT costs more (up to a second) than it saves.
+_database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

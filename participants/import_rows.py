@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -61,7 +62,7 @@ class ImportContext:
     first_row_of_person: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, records, *, user, problems):
+    def load(cls, records, *, user, problems, checked=None):
         context = cls(
             problems={str(problem.pk): problem for problem in problems},
             country_codes=frozenset(code for code, _name in country_choices() if code),
@@ -83,7 +84,7 @@ class ImportContext:
             for region in Region.objects.filter(code__in=codes).only("code", "level", "parent_id")
         }
         context._load_existing_niks(niks, user)
-        context._load_candidates(records, user)
+        context._load_candidates(records, user, checked)
         return context
 
     def region(self, code, *, level, parent):
@@ -109,8 +110,14 @@ class ImportContext:
                 pk in visible,
             )
 
-    def _load_candidates(self, records, user):
-        """The matcher's candidates for every row at once: the registration form's look-up."""
+    def _load_candidates(self, records, user, checked):
+        """The matcher's candidates for every row at once: the registration form's look-up.
+
+        `checked` is the check this one repeats before writing ({"at": when, "found":
+        {row: [candidate as in the issue]}}): only records registered or changed since
+        can be new candidates, so only those are compared again, and the candidates
+        found then are taken as they were.
+        """
         people = {
             number: matching.Person(
                 full_name=data.get("full_name") or "",
@@ -125,15 +132,34 @@ class ImportContext:
             for number, data, _notes, birth_date in records
             if (data.get("full_name") or "").strip()
         }
-        self.candidates = matching.match_many(
-            people, among=matching.candidates_among(user), limit=3
-        )
+        among = matching.candidates_among(user)
+        if checked is not None:
+            among = among.filter(Q(created_at__gt=checked["at"]) | Q(updated_at__gt=checked["at"]))
+        self.candidates = matching.match_many(people, among=among, limit=3)
+        if checked is not None:
+            self._add_candidates_found_before(checked["found"], user)
         records_by_id = Participant.objects.in_bulk(
             {c.participant_id for found in self.candidates.values() for c in found}
         )
         for found in self.candidates.values():
             for candidate in found:
                 candidate.participant = records_by_id[candidate.participant_id]
+
+    def _add_candidates_found_before(self, found_before, user):
+        still_there = set(
+            matching.candidates_among(user)
+            .filter(pk__in={c["id"] for found in found_before.values() for c in found})
+            .values_list("pk", flat=True)
+        )
+        for row, found in found_before.items():
+            known = {c.participant_id for c in self.candidates.get(row, [])}
+            self.candidates.setdefault(row, []).extend(
+                matching.Candidate(participant_id=c["id"], score=c["score"], codes=c["reasons"])
+                for c in found
+                if c["id"] in still_there and c["id"] not in known
+            )
+            if not self.candidates[row]:
+                del self.candidates[row]
 
 
 @with_light_choice_fields
@@ -273,6 +299,10 @@ def _candidate_issues(number, form):
         code=POSSIBLE_DUPLICATE,
     )
     issue["candidates"] = [candidate.participant_id for candidate in form.candidates]
+    issue["found"] = [
+        {"id": c.participant_id, "score": c.score, "reasons": c.reason_codes}
+        for c in form.candidates
+    ]
     issue["entry"] = f"{form.cleaned_data['full_name']}, {form.cleaned_data['birth_date']:%d-%m-%Y}"
     return [issue]
 
@@ -301,8 +331,11 @@ class CheckResult:
         return sum(1 for issue in self.issues if issue["level"] == "warning")
 
 
-def check_file(fileobj, *, user, progress=None) -> CheckResult:
-    """Every row through the registration form's rules; nothing is written."""
+def check_file(fileobj, *, user, progress=None, checked=None) -> CheckResult:
+    """Every row through the registration form's rules; nothing is written.
+
+    `checked`: the earlier check of the same file that this one repeats (see
+    ImportContext._load_candidates)."""
     progress = progress or (lambda processed, total: None)
     with Sheet(fileobj) as sheet:
         unknown = check_header(sheet.header)
@@ -320,7 +353,7 @@ def check_file(fileobj, *, user, progress=None) -> CheckResult:
         for name in unknown
     ]
     progress(0, len(records))
-    context = ImportContext.load(records, user=user, problems=problems)
+    context = ImportContext.load(records, user=user, problems=problems, checked=checked)
     rows = []
     for done, (number, data, notes, _birth_date) in enumerate(records, start=1):
         participant_form = ImportParticipantForm(data, user=user, context=context, row=number)

@@ -172,6 +172,12 @@ def start_commit(job, *, by, decisions=None) -> ImportJob:
     return job
 
 
+def _checked(job):
+    """What the check before the preview found, for the check before writing to build on."""
+    found = {row: issue.get("found", []) for row, issue in possible_duplicate_rows(job).items()}
+    return {"at": job.validated_at, "found": found}
+
+
 def _in_background(job):
     return job.total_rows > settings.IMPORT_BACKGROUND_ROWS
 
@@ -219,6 +225,9 @@ def _save_check(job, result, status):
 
 def run_validation(job_id):
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    # The records as of now: the check before writing compares again only what was
+    # registered or changed after this moment.
+    started = timezone.now()
     with translation.override(job.language):
         try:
             with job.file.open("rb") as fileobj:
@@ -231,7 +240,7 @@ def run_validation(job_id):
             _fail(job, _("The file could not be checked because of an error on the server."))
             return
         _save_check(job, result, ImportJob.Status.VALIDATED)
-        job.validated_at = timezone.now()
+        job.validated_at = started
         job.save()
         if result.error_rows:
             _discard_file(job)
@@ -244,7 +253,9 @@ def run_commit(job_id):
         try:
             with job.file.open("rb") as fileobj:
                 # Checked again: another officer may have registered someone meanwhile.
-                result = check_file(fileobj, user=by, progress=_progress_recorder(job))
+                result = check_file(
+                    fileobj, user=by, progress=_progress_recorder(job), checked=_checked(job)
+                )
             if result.error_rows:
                 _save_check(job, result, ImportJob.Status.VALIDATED)
                 job.failure = _(

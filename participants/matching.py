@@ -34,7 +34,7 @@ WEIGHTS = {
     "phone_same": 20,
     "passport_same": 60,
     "village_same": 15,
-    "sex_different": -30,
+    "sex_different": -35,
 }
 THRESHOLD = 50
 # Below this name similarity the names are not alike at all and score nothing.
@@ -57,15 +57,22 @@ REASONS = {
     "village_same": _("same village"),
 }
 
-# How alike two name keys are, from 0 to 1: the better of trigram similarity (word
-# order and an extra word barely count) and edit similarity (one slip in a short name).
+# How alike two name keys are, from 0 to 1: the best of trigram similarity (word order
+# and an extra word barely count), edit similarity within two edits (one slip in a
+# short name), and 0.6 when every word of one name is in the other (a word left out).
 NAME_SIMILARITY_SQL = """
     CASE WHEN {a} = {b} THEN 1.0 ELSE GREATEST(
         similarity({a}, {b}),
-        1.0 - levenshtein_less_equal({a}, {b}, 3)::float
-            / GREATEST(length({a}), length({b}), 1)
+        CASE WHEN levenshtein_less_equal({a}, {b}, 2) <= 2
+             THEN 1.0 - levenshtein_less_equal({a}, {b}, 2)::float
+                        / GREATEST(length({a}), length({b}), 1)
+             ELSE 0 END,
+        CASE WHEN string_to_array({a}, ' ') <@ string_to_array({b}, ' ')
+               OR string_to_array({b}, ' ') <@ string_to_array({a}, ' ')
+             THEN 0.6 ELSE 0 END
     ) END
 """
+
 
 # How well a searched name fits a record's name: the name similarity, or the share of
 # the searched words the record's name holds (a search for one word finds the person
@@ -108,8 +115,9 @@ class Person:
         return {
             "row": number,
             "key": key,
-            "frags": name_fragments(key),
+            "frags": name_fragments(self.full_name),
             "birth": self.birth_date.isoformat() if self.birth_date else None,
+            "swapped": _swapped(self.birth_date),
             "nik": self.nik or "",
             "kk": self.kk_number or "",
             "phone": phone_key(self.phone),
@@ -120,15 +128,26 @@ class Person:
         }
 
 
+def _swapped(date):
+    """The date with day and month swapped, when that is another valid date."""
+    if not date or date.day > 12 or date.day == date.month:
+        return None
+    return date.replace(month=date.day, day=date.month).isoformat()
+
+
 @dataclass
 class Candidate:
     participant_id: int
     score: int
     parts: dict = field(default_factory=dict)
     participant: object = None
+    # The reasons as kept from an earlier match, instead of the parts of this one.
+    codes: list | None = None
 
     @property
     def reason_codes(self) -> list[str]:
+        if self.codes is not None:
+            return list(self.codes)
         parts = self.parts
         codes = []
         similarity = parts["name_similarity"]
@@ -150,13 +169,17 @@ class Candidate:
 
 
 # One query for any number of people: each `wanted` row against the registered people
-# the caller allows (`among`), through indexes (numbers, name trigrams or fragments
-# with the birth window or the village), scored by the weights above.
+# the caller allows (`among`), scored by the weights above. Only rows that can reach
+# the threshold are scored, each found through a b-tree index: an equal number; the
+# same village and a word within one slip; born the same day, or with day and month
+# swapped; the same name key born the same year. Without one of these, a name alike
+# (at most 40) with a birth date a year or two off (at most 5) stays below the
+# threshold (50).
 _MATCH_SQL = """
 WITH wanted AS (
     SELECT * FROM jsonb_to_recordset(%s::jsonb) AS w(
-        row int, key text, frags varchar[], birth date, nik text, kk text, phone text,
-        passport text, village text, sex text, exclude bigint)
+        row int, key text, frags varchar[], birth date, swapped date, nik text, kk text,
+        phone text, passport text, village text, sex text, exclude bigint)
 )
 SELECT row, id, score, name_similarity, birth, nik_same, kk_same, phone_same,
        passport_same, village_same
@@ -172,25 +195,39 @@ FROM (
          + CASE WHEN parts.village_same THEN %s ELSE 0 END
          + CASE WHEN parts.sex_different THEN %s ELSE 0 END)::int AS score
     FROM wanted w
-    JOIN participants_participant p ON p.id <> w.exclude AND (
-        (w.nik <> '' AND p.nik = w.nik)
-        OR (w.kk <> '' AND p.kk_number = w.kk)
-        OR (w.phone <> '' AND p.phone_key = w.phone)
-        OR (w.passport <> '' AND p.passport_number = w.passport)
-        OR ((p.name_key %% w.key OR p.name_fragments && w.frags)
-            AND (p.birth_date BETWEEN w.birth - interval '2 years 1 day'
-                                  AND w.birth + interval '2 years 1 day'
-                 OR p.village_id = w.village))
-    )
+    CROSS JOIN LATERAL (
+        -- NULLIF: an empty number matches nothing, and the partial indexes apply.
+        SELECT id FROM participants_participant WHERE nik <> '' AND nik = NULLIF(w.nik, '')
+        UNION SELECT id FROM participants_participant
+            WHERE kk_number <> '' AND kk_number = NULLIF(w.kk, '')
+        UNION SELECT id FROM participants_participant
+            WHERE phone_key <> '' AND phone_key = NULLIF(w.phone, '')
+        UNION SELECT id FROM participants_participant
+            WHERE passport_number <> '' AND passport_number = NULLIF(w.passport, '')
+        -- The village's few hundred rows filtered by fragment (cast: the GIN index
+        -- would read the posting lists of common fragments for every row wanted).
+        UNION SELECT id FROM participants_participant
+            WHERE village_id = w.village AND name_fragments::text[] && w.frags::text[]
+        UNION SELECT id FROM participants_participant WHERE birth_date IN (w.birth, w.swapped)
+        UNION SELECT id FROM participants_participant
+            WHERE name_key = w.key
+              AND birth_date >= date_trunc('year', w.birth)
+              AND birth_date < date_trunc('year', w.birth) + interval '1 year'
+    ) found
+    JOIN participants_participant p ON p.id = found.id
     CROSS JOIN LATERAL (SELECT
-        ({name_similarity})::float AS name_similarity,
+        GREATEST(
+            ({name_similarity})::float,
+            -- One name each, a slip apart by their fragments: levenshtein counts two
+            -- letters swapped as two edits, "Ani" and "Ain" are one slip.
+            CASE WHEN strpos(p.name_key, ' ') = 0 AND strpos(w.key, ' ') = 0
+                      AND p.name_fragments && w.frags
+                 THEN 1.0 - 1.0 / GREATEST(length(p.name_key), length(w.key)) ELSE 0 END
+        ) AS name_similarity,
         CASE
             WHEN w.birth IS NULL THEN ''
             WHEN p.birth_date = w.birth THEN 'same'
-            WHEN extract(year FROM p.birth_date) = extract(year FROM w.birth)
-                 AND extract(month FROM p.birth_date) = extract(day FROM w.birth)
-                 AND extract(day FROM p.birth_date) = extract(month FROM w.birth)
-                 THEN 'swapped'
+            WHEN p.birth_date = w.swapped THEN 'swapped'
             WHEN extract(year FROM p.birth_date) = extract(year FROM w.birth) THEN 'year'
             WHEN abs(p.birth_date - w.birth) <= 731 THEN 'two_years'
             ELSE ''
@@ -203,9 +240,10 @@ FROM (
         (w.village <> '' AND p.village_id = w.village) AS village_same,
         (w.sex <> '' AND p.sex <> w.sex) AS sex_different
     ) parts
-    WHERE p.id IN ({among})
+    WHERE p.id <> w.exclude AND p.id IN ({among})
 ) scored
-WHERE score >= %s
+-- Numbers and a village shared by a family are no match without a name alike.
+WHERE score >= %s AND (name_similarity >= %s OR nik_same OR passport_same)
 ORDER BY row, score DESC, id
 """.replace("{name_similarity}", NAME_SIMILARITY_SQL.format(a="p.name_key", b="w.key"))
 
@@ -240,7 +278,7 @@ def match_many(people, *, among, threshold=THRESHOLD, limit=5) -> dict[int, list
     among_sql, among_params = among.values("pk").query.sql_with_params()
     rows = [person.as_row(number) for number, person in people.items()]
     sql = _MATCH_SQL.replace("{among}", among_sql)
-    params = [json.dumps(rows), *_weight_params(), *among_params, threshold]
+    params = [json.dumps(rows), *_weight_params(), *among_params, threshold, NAME_FLOOR]
     found: dict[int, list[Candidate]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

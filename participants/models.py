@@ -309,6 +309,7 @@ class Participant(models.Model):
                 name="participant_kk_number", fields=["kk_number"], condition=~Q(kk_number="")
             ),
             models.Index(name="participant_birth_date", fields=["birth_date"]),
+            models.Index(name="participant_name_key_born", fields=["name_key", "birth_date"]),
             # The list's default order: newest first within the office.
             models.Index(
                 name="participant_office_active",
@@ -335,7 +336,7 @@ class Participant(models.Model):
     def refresh_match_keys(self):
         """Derive the matcher's keys; bulk writes call this before `bulk_create`."""
         self.name_key = name_key(self.full_name)
-        self.name_fragments = name_fragments(self.name_key)
+        self.name_fragments = name_fragments(self.full_name)
         self.phone_key = phone_key(self.phone)
         self.passport_number = passport_key(self.passport_number)
 

@@ -1,15 +1,15 @@
 """What the matcher compares: names in one spelling, phone and passport numbers in one form.
 
-`name_key("Hj. Siti Noer Djanah")` is "siti nur yana": case, accents, punctuation,
+`name_key("Hj. Siti Noer Djanah")` is "siti nur yanah": case, accents, punctuation,
 titles and doubled letters go; the old spelling (oe = u, dj = j, tj = c, ch = kh,
 and j = y, so sj = sy and nj = ny) and the common variants (Muhammad, Mohamad, Moh.;
 Achmad, Ahmad; a final y or i) fold to one form. The key is stored on the participant
 and every comparison (pg_trgm, fuzzystrmatch) runs on keys, so the folding rules live
 here alone.
 
-`name_fragments` lists each word of a key and the word with one letter left out: two
-words within one slip of each other (a letter wrong, missing, extra or two letters
-swapped) always share a fragment, which a GIN index finds fast.
+`name_fragments` lists each word, folded and as written, and the word with one letter
+left out: two words within one slip of each other (a letter wrong, missing, extra or
+two letters swapped) always share a fragment, which a GIN index finds fast.
 """
 
 import re
@@ -69,13 +69,17 @@ def _fold_word(word: str) -> str:
     return VARIANTS.get(word, word)
 
 
-def name_words(name: str) -> list[str]:
-    """The folded words of a name, in the order written, titles left out."""
+def _written_words(name: str) -> list[str]:
+    """The words of a name as written, in plain lower-case letters, titles left out."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
     # Apostrophes and hyphens join (Ma'ruf, Nur-Aini); anything else separates words.
     text = re.sub(r"['`\u2019-]", "", text)
-    words = [word for word in _NOT_A_LETTER.split(text) if word and word not in TITLES]
-    return [_fold_word(word) for word in words]
+    return [word for word in _NOT_A_LETTER.split(text) if word and word not in TITLES]
+
+
+def name_words(name: str) -> list[str]:
+    """The folded words of a name, in the order written, titles left out."""
+    return [_fold_word(word) for word in _written_words(name)]
 
 
 def name_key(name: str) -> str:
@@ -84,17 +88,32 @@ def name_key(name: str) -> str:
 
 
 def word_fragments(word: str) -> set[str]:
-    """The word and, for words of three letters or more, the word with one letter out."""
-    if len(word) < 3:
+    """The word and the word with one letter left out (a two-letter word: each letter)."""
+    if len(word) < 2:
         return {word}
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def name_fragments(key: str) -> list[str]:
-    """Fragments of every word of a key, sorted (stored for the GIN index)."""
+def _spellings(word: str) -> set[str]:
+    # Folded, and as written with j read as y (a key has no j): one slip in a spelling
+    # that folds ("Tjni" for Tini, "Cairul" for Chairul) is then still one slip away.
+    return {_fold_word(word), word.replace("j", "y")}
+
+
+def typed_word_fragments(text: str) -> list[set[str]]:
+    """Per word typed in a search, the fragments of its spellings."""
+    return [
+        set().union(*(word_fragments(spelling) for spelling in _spellings(word)))
+        for word in _written_words(text)
+    ]
+
+
+def name_fragments(name: str) -> list[str]:
+    """Fragments of every spelling of every word of a name, sorted (stored for the GIN
+    index): a typed word one slip from any of them shares one."""
     found = set()
-    for word in key.split():
-        found |= word_fragments(word)
+    for fragments in typed_word_fragments(name):
+        found |= fragments
     return sorted(found)
 
 

@@ -1,6 +1,7 @@
 """Writes that span several models."""
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,13 @@ def record_told_apart(*, participant, candidates, note, by) -> None:
 
 @transaction.atomic
 def update_participant(*, participant_form, episode_form) -> Participant:
+    # The form saves the whole row as it was read. A merge may have made the record a
+    # tombstone since: the row lock waits for it to finish, and the stale row would
+    # bring the tombstone back to life (its NIK, no `merged_into`). Like every write to
+    # a merged record, it is a 404.
+    current = Participant.objects.select_for_update().get(pk=participant_form.instance.pk)
+    if current.is_merged:
+        raise Http404
     participant = participant_form.save()
     episode = episode_form.save(commit=False)
     episode.participant = participant

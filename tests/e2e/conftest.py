@@ -5,6 +5,7 @@ Debian's Chromium, found through PURNA_CHROMIUM or the PATH. Without one the tes
 skipped, unless PURNA_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
+import datetime
 import io
 import os
 import shutil
@@ -15,6 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from accounts import demo
+from accounts.models import Office, User
 from tests.factories import banten_regions
 
 TIMEOUT_MS = 10_000
@@ -132,3 +134,33 @@ class LogIn:
 @pytest.fixture
 def log_in(live_server):
     return LogIn(live_server)
+
+
+def mekar_baru_event(enrol):
+    """The demo returnees registered, and the Mekar Baru event of the demo office with
+    `enrol(participants)` of them enrolled (no screenings yet)."""
+    from cases import services
+    from cases.demo import PROGRAM_NAME
+    from cases.models import Program
+    from participants import demo as participants_demo
+    from participants.models import Participant
+    from regions.models import Region
+    from tests.factories import load_reference_data
+
+    load_reference_data()
+    participants_demo.seed(io.StringIO())
+    program = Program.objects.create(
+        office=Office.objects.get(name=demo.OFFICE_NAME),
+        name=PROGRAM_NAME,
+        venue="Aula Kecamatan Mekar Baru",
+        district=Region.objects.get(code="36.03.33"),
+        start_date=datetime.date(2025, 11, 5),
+        end_date=datetime.date(2025, 11, 6),
+        created_by=User.objects.get(username="koordinator"),
+    )
+    services.enrol_participants(
+        program=program,
+        participants=list(enrol(Participant.objects.order_by("pk"))),
+        by=User.objects.get(username="petugas"),
+    )
+    return program

@@ -4,23 +4,15 @@ The health worker screens at the event on a phone, one participant after another
 roster; the coordinator sees the alert on the dashboard and records what was done.
 """
 
-import datetime
-import io
 import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.demo import OFFICE_NAME
-from accounts.models import Office, User
-from cases import services
-from cases.demo import PROGRAM_NAME
-from cases.models import Alert, Program, Screening
-from participants import demo as participants_demo
-from participants.models import Participant
-from regions.models import Region
-from tests.factories import load_reference_data
+from accounts.models import User
+from cases.models import Alert, Screening
+from tests.e2e.conftest import mekar_baru_event
 
 SUBMIT = "Simpan dan lanjut ke peserta berikutnya"
 SUICIDE_ITEM = 17
@@ -31,23 +23,7 @@ ACTION = "Psikolog mendampingi hari itu; keluarga diberi tahu."
 @pytest.fixture
 def mekar_baru_program(demo_world):
     """The Mekar Baru event with three of the demo returnees enrolled (no screenings yet)."""
-    load_reference_data()
-    participants_demo.seed(io.StringIO())
-    program = Program.objects.create(
-        office=Office.objects.get(name=OFFICE_NAME),
-        name=PROGRAM_NAME,
-        venue="Aula Kecamatan Mekar Baru",
-        district=Region.objects.get(code="36.03.33"),
-        start_date=datetime.date(2025, 11, 5),
-        end_date=datetime.date(2025, 11, 6),
-        created_by=User.objects.get(username="koordinator"),
-    )
-    services.enrol_participants(
-        program=program,
-        participants=list(Participant.objects.order_by("pk")[:3]),
-        by=User.objects.get(username="petugas"),
-    )
-    return program
+    return mekar_baru_event(lambda participants: participants[:3])
 
 
 def answer(item, label):

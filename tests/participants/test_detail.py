@@ -255,9 +255,10 @@ def test_there_is_nothing_to_reveal_without_a_nik_or_kk(client, case_worker_a, p
 
 # Session, user, the access check, the participant with its regions, office and authors,
 # five prefetches (problems, episodes, household, consents with evidence, documents), the
-# cases (none here; their programs and referrals follow when there are), the access-log
-# insert and the user's office in the page header.
-DETAIL_QUERIES = 12
+# cases (none here; their programs and referrals follow when there are), the merges the
+# record absorbed (its "merged records" panel: no row says beforehand that there are
+# none), the access-log insert and the user's office in the page header.
+DETAIL_QUERIES = 13
 
 
 @pytest.mark.parametrize("how_many", [1, 12])

@@ -706,3 +706,27 @@ def test_the_same_person_is_left_out_and_a_different_one_is_imported_with_the_re
     assert (pair.first, pair.second) == (first, second)
     assert pair.decision == PossibleDuplicate.Decision.DIFFERENT
     assert (pair.decided_by, pair.note) == (case_worker_a, "Adiknya, lahir kembar")
+
+
+def test_someone_registered_between_the_check_and_the_import_stops_it_for_a_decision(
+    client, case_worker_a, office_a
+):
+    row = returnee(1, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30), nik="")
+    client.force_login(case_worker_a)
+    _response, job = upload(client, xlsx([row]))
+    assert job.warning_count == 0
+    # A colleague registers her at the desk while the file waits in the preview.
+    make_participant(
+        office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=datetime.date(1987, 9, 30)
+    )
+
+    client.post(f"/participants/import/{job.pk}/commit/")
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED
+    assert job.failure == in_indonesian(
+        "Nothing was imported: someone registered meanwhile may be the same person as a row "
+        "of this file. Decide again below."
+    )
+    assert seen_on(job, 2)
+    assert Participant.objects.count() == 1

@@ -313,9 +313,9 @@ def test_htmx_request_gets_only_the_results(client, case_worker_a, participant):
 # --- Query count --------------------------------------------------------------------------
 
 # Session, user, office; the chosen regency, district and problem; the three selects'
-# choices; the countries recorded (cached afterwards); the count and the page: the same
-# however many rows there are.
-LIST_QUERIES = 12
+# choices; the countries recorded (cached afterwards); the count, the page's ids and its
+# rows: the same however many rows there are.
+LIST_QUERIES = 13
 
 
 @pytest.mark.parametrize("how_many", [5, 60])
