@@ -42,6 +42,12 @@ def menu_for(user, current_path: str) -> list[dict]:
         if not item.visible_to(user):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": False, "matches": matches})
+    # The longest matching entry is the current one: /participants/duplicates/ is
+    # "Possible duplicates", not "Participants" as well.
+    current = max((i for i in items if i["matches"]), key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is current
+        del item["matches"]
     return items

@@ -137,6 +137,14 @@ def test_the_menu_shows_the_list_to_those_who_merge(client, coordinator_a, case_
     assert f'href="{LIST_URL}"' not in client.get("/participants/").content.decode()
 
 
+def test_the_menu_marks_only_the_duplicates_entry_as_the_current_page(client, coordinator_a):
+    client.force_login(coordinator_a)
+
+    page = client.get(LIST_URL).content.decode()
+
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', page) == [LIST_URL]
+
+
 # --- The list ---------------------------------------------------------------------------
 
 

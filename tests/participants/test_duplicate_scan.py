@@ -22,9 +22,7 @@ def find_duplicates():
     return out.getvalue()
 
 
-def test_a_person_registered_twice_becomes_one_open_pair_with_its_reasons(
-    office_a, case_worker_a
-):
+def test_a_person_registered_twice_becomes_one_open_pair_with_its_reasons(office_a, case_worker_a):
     first = make_participant(office_a, case_worker_a, full_name="Nurhayati", birth_date=BORN)
     again = make_participant(
         office_a, case_worker_a, full_name="Noer Hayati", birth_date=BORN, nik=""
@@ -40,9 +38,7 @@ def test_a_person_registered_twice_becomes_one_open_pair_with_its_reasons(
     assert f"{office_a.name}: 1 new possible duplicates" in output
 
 
-def test_running_it_again_keeps_a_decided_pair_as_decided(
-    office_a, case_worker_a, coordinator_a
-):
+def test_running_it_again_keeps_a_decided_pair_as_decided(office_a, case_worker_a, coordinator_a):
     make_participant(office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=BORN)
     make_participant(office_a, case_worker_a, full_name="Sri Wahyuni", birth_date=BORN, nik="")
     find_duplicates()
