@@ -25,9 +25,10 @@ from .models import (
     Problem,
     Sex,
 )
-from .names import name_key, passport_key, phone_key, typed_word_fragments
+from .names import name_words, passport_key, phone_key, typed_word_fragments
 
 PASSPORT_NUMBER = re.compile(r"[A-Z]{1,2}[0-9]{6,8}")
+MAX_NAME_WORDS = 6
 
 
 def _years_ago(today, years):
@@ -94,8 +95,10 @@ def _unseen_by_the_planner(values):
 
 
 def search_by_name(queryset, text):
-    key = name_key(text)
-    words = typed_word_fragments(text)
+    # A name has a few words; more typed are not a name (and would multiply the query,
+    # and levenshtein takes at most 255 letters).
+    key = " ".join(name_words(text)[:MAX_NAME_WORDS])[:150]
+    words = typed_word_fragments(text)[:MAX_NAME_WORDS]
     if not words:
         return queryset.none()
     # Each typed word within one slip of a word of the name (they share a fragment, which

@@ -111,7 +111,9 @@ class Person:
         )
 
     def as_row(self, number):
-        key = name_key(self.full_name)
+        # As long as a stored name at most (a spreadsheet cell may hold more, which the
+        # form then refuses; levenshtein takes at most 255 letters).
+        key = name_key(self.full_name)[:150]
         return {
             "row": number,
             "key": key,

@@ -730,3 +730,13 @@ def test_someone_registered_between_the_check_and_the_import_stops_it_for_a_deci
     )
     assert seen_on(job, 2)
     assert Participant.objects.count() == 1
+
+
+def test_a_name_longer_than_a_record_holds_is_an_error_of_its_row_only(client, case_worker_a):
+    client.force_login(case_worker_a)
+
+    _response, job = upload(client, xlsx([returnee(1, full_name="Siti " * 80), returnee(2)]))
+
+    assert job.status == ImportJob.Status.VALIDATED
+    assert job.error_rows == 1
+    assert [column for column, _level, _message in issues_of(job, 2)] == ["full_name"]

@@ -351,3 +351,15 @@ def test_list_query_count_does_not_grow_with_the_rows(
     assert response.status_code == 200
     assert response.context["page"].paginator.count == how_many
     assert len(listed(response)) == min(how_many, PAGE_SIZE)
+
+
+def test_a_search_of_many_words_answers_with_the_first_words_of_it(client, case_worker_a, ours):
+    ours(full_name="Siti Nur Aminah Rahmat Sari")
+    client.force_login(case_worker_a)
+    typed = "Siti Nur Aminah Rahmat Sari " + " ".join(["Mekar"] * 40)
+
+    response = client.get(LIST_URL, {"q": typed})
+
+    assert [p.full_name for p in response.context["page"].object_list] == [
+        "Siti Nur Aminah Rahmat Sari"
+    ]
