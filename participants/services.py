@@ -54,15 +54,23 @@ def record_told_apart(*, participant, candidates, note, by) -> None:
     )
 
 
-@transaction.atomic
-def update_participant(*, participant_form, episode_form) -> Participant:
-    # The form saves the whole row as it was read. A merge may have made the record a
-    # tombstone since: the row lock waits for it to finish, and the stale row would
-    # bring the tombstone back to life (its NIK, no `merged_into`). Like every write to
-    # a merged record, it is a 404.
-    current = Participant.objects.select_for_update().get(pk=participant_form.instance.pk)
+def lock_unmerged(participant) -> Participant:
+    """Lock the record for a write to it or beside it, inside the caller's transaction.
+
+    A merge may have made the record a tombstone since the page was read: the lock
+    waits for the merge to finish, and then, like every write to a merged record, it is
+    a 404. Otherwise the write would land on the tombstone, out of sight (a family
+    member, a document), or bring it back to life (the edit form saves the whole row).
+    """
+    current = Participant.objects.select_for_update().get(pk=participant.pk)
     if current.is_merged:
         raise Http404
+    return current
+
+
+@transaction.atomic
+def update_participant(*, participant_form, episode_form) -> Participant:
+    lock_unmerged(participant_form.instance)
     participant = participant_form.save()
     episode = episode_form.save(commit=False)
     episode.participant = participant
@@ -119,9 +127,11 @@ def transfer_participant(*, participant, to_office, reason, by) -> ParticipantTr
     return transfer
 
 
+@transaction.atomic
 def add_document(
     *, participant, uploaded, type, description="", content_type, extension, by
 ) -> Document:
+    lock_unmerged(participant)
     return Document.objects.create(
         participant=participant,
         type=type,
@@ -137,6 +147,7 @@ def add_document(
 @transaction.atomic
 def record_consent(*, participant, consent_form, by) -> Consent:
     """Save a consent or refusal, with its signed evidence when one is uploaded."""
+    lock_unmerged(participant)
     consent = consent_form.save(commit=False)
     consent.participant = participant
     consent.recorded_by = by

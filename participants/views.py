@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -258,7 +259,9 @@ def _child_form_view(request, participant, form_class, title, *, instance=None, 
 
 
 def _add_to(participant):
+    @transaction.atomic
     def save(form):
+        services.lock_unmerged(participant)
         part = form.save(commit=False)
         part.participant = participant
         part.save()

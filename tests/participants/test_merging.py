@@ -30,7 +30,7 @@ from referrals.services import create_referral
 from tests.cases.conftest import make_program
 from tests.factories import load_reference_data, valid_nik
 
-from .helpers import make_participant
+from .helpers import make_participant, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -737,3 +737,31 @@ def test_the_move_finds_every_foreign_key_to_a_participant_but_history_and_bookk
         key.name for model, key in merging.references(Participant) if model is PossibleDuplicate
     }
     assert hidden == {"first", "second"}
+
+
+def test_a_family_member_document_or_consent_sent_to_a_record_merged_meanwhile_is_a_404(
+    client, older, newer, case_worker_a, coordinator_a, media_root
+):
+    # The case worker opened the second record's page before the coordinator merged it.
+    stale = fresh(newer)
+    merge(older, newer, coordinator_a)
+    members_before = HouseholdMember.objects.count()
+
+    with pytest.raises(Http404):
+        services.add_document(
+            participant=stale,
+            uploaded=pdf_upload(),
+            type=Document.Type.HEALTH_LETTER,
+            content_type="application/pdf",
+            extension=".pdf",
+            by=case_worker_a,
+        )
+    client.force_login(case_worker_a)
+    response = client.post(
+        f"/participants/{newer.pk}/household/new/",
+        {"relationship": "child", "full_name": "Rizky"},
+    )
+
+    assert response.status_code == 404
+    assert HouseholdMember.objects.count() == members_before
+    assert not Document.objects.filter(participant=newer).exists()
