@@ -290,12 +290,8 @@ class Participant(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(
-                name="participant_name_trgm", fields=["full_name"], opclasses=["gin_trgm_ops"]
-            ),
-            GinIndex(
-                name="participant_name_key_trgm", fields=["name_key"], opclasses=["gin_trgm_ops"]
-            ),
+            # Names are found by fragment (participants.names); trigram similarity is
+            # computed only on the rows found, so no trigram index is kept.
             GinIndex(name="participant_name_fragments", fields=["name_fragments"]),
             models.Index(
                 name="participant_phone_key", fields=["phone_key"], condition=~Q(phone_key="")

@@ -264,12 +264,8 @@ class Migration(migrations.Migration):
             name="passport_number",
             field=models.CharField(blank=True, max_length=20, verbose_name="passport number"),
         ),
-        migrations.AddIndex(
-            model_name="participant",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["name_key"], name="participant_name_key_trgm", opclasses=["gin_trgm_ops"]
-            ),
-        ),
+        # Search and matching find names by fragment now; the trigram index is unused.
+        migrations.RemoveIndex(model_name="participant", name="participant_name_trgm"),
         migrations.AddIndex(
             model_name="participant",
             index=django.contrib.postgres.indexes.GinIndex(
