@@ -160,6 +160,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("The language of the pages and emails; empty: the browser's."),
     )
+    wants_daily_digest = models.BooleanField(
+        _("daily email of my work list"),
+        default=False,
+        help_text=_(
+            "Every morning, an email with how many tasks and unread notifications wait for "
+            "you (no names: the link leads to Purna)."
+        ),
+    )
+    # The day the latest digest went out, so that a digest is sent once a day at most.
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("can use the admin site"),
@@ -286,3 +296,76 @@ class AccessLog(models.Model):
             path=request.get_full_path()[:500],
             ip_address=request.META.get("REMOTE_ADDR") or None,
         )
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REFERRAL = "new_referral", _("New referral")
+    REFERRAL_STATUS = "referral_status", _("Referral status changed")
+    OUTCOME_WAITING = "outcome_waiting", _("Outcome to confirm")
+    ALERT_RAISED = "alert_raised", _("Alert raised")
+    ALERT_HANDLED = "alert_handled", _("Alert handled")
+    ASSIGNED = "assigned", _("Assigned to you")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something that happened which one user should know of, shown under the bell.
+
+    Created in the transaction of the write it tells of (`accounts.notifications.notify`),
+    once per event and recipient (`event` names the event), only for people who may
+    open what `url` leads to. The text names no person and no health detail: it may be
+    read over a shoulder, and the page behind the link checks access again.
+    """
+
+    Kind = NotificationKind
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=300)
+    event = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_once_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NotificationKind.values),
+                name="notification_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_list"),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job (`accounts.schedule`): the unique pair makes each run
+    start once, however many schedulers are running."""
+
+    job = models.CharField(max_length=100)
+    due_at = models.DateTimeField()
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "due_at"], name="scheduled_run_once")]
+
+    def __str__(self):
+        return f"{self.job} {self.due_at:%Y-%m-%d %H:%M}"

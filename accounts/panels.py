@@ -55,3 +55,31 @@ class Slot:
             if ctx is not None:
                 rendered.append(render_to_string(panel.template, {**shared, **ctx}))
         return rendered
+
+
+@dataclass
+class RowSlot:
+    """A place in each row of a list where higher apps add their part (the referral
+    that fulfils a plan item, in the case page's plan).
+
+    A row panel's context function gets the request and all the rows at once, so that
+    it fetches what it shows in a fixed number of queries, and returns
+    {row's pk: the template's context} for the rows it has something to show in.
+    """
+
+    name: str
+    panels: list[Panel] = field(default_factory=list)
+
+    def add(self, template, context, *, order=100):
+        if not any(p.template == template for p in self.panels):
+            self.panels.append(Panel(template, context, order))
+            self.panels.sort(key=lambda p: p.order)
+
+    def render(self, request, rows) -> dict[int, list[str]]:
+        """{row's pk: its rendered parts, in order}; a row with nothing has an empty list."""
+        shared = {"request": request, **csrf(request)}
+        rendered = {row.pk: [] for row in rows}
+        for panel in self.panels:
+            for pk, ctx in panel.context(request, rows).items():
+                rendered[pk].append(render_to_string(panel.template, {**shared, **ctx}))
+        return rendered

@@ -10,7 +10,7 @@ from accounts.models import Agency, Office, User
 from participants.models import Participant
 from regions.models import Region
 
-from . import instruments, physical
+from . import instruments, physical, services
 from .models import Alert, Case, CaseNote, CaseStatusChange, PlanItem, Program, Screening
 
 PROGRAM_NAME = "Rehabilitasi dan Reintegrasi Sosial PMI Purna Kecamatan Mekar Baru 2025"
@@ -80,7 +80,9 @@ def seed(out) -> None:
             program=program,
             case_worker=worker,
             opened_at=timezone.make_aware(datetime.datetime.combine(EVENT_DAY, datetime.time(9))),
+            intake_date=EVENT_DAY,
         )
+        services.open_schedule(case=case)
         _walk(case, STAGES[index], worker, coordinator)
         _screen(case, index, nurse, coordinator)
         _plan(case, index, worker)

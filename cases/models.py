@@ -70,6 +70,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class HelpRating(models.TextChoices):
+    """What a returnee says of the help received, in their own words' summary."""
+
+    VERY_HELPFUL = "very_helpful", _("Very helpful")
+    HELPFUL = "helpful", _("Helpful")
+    A_LITTLE = "a_little", _("A little helpful")
+    NOT_HELPFUL = "not_helpful", _("Not helpful")
+    NOT_ASKED = "not_asked", _("Could not be asked")
+
+
 class CaseQuerySet(OfficeScopedQuerySet):
     office_lookup = "program__office"
     readers = access.CASE_READERS
@@ -156,7 +166,20 @@ class Case(WorkflowMixin, models.Model):
         _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
     )
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now, editable=False)
+    # The day of the intake interview: the follow-up schedule counts from it, and a
+    # correction moves the schedule with it (services.correct_intake_date).
+    intake_date = models.DateField(_("intake date"), default=timezone.localdate)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # Written when the case closes: what came of the year, and what the returnee says
+    # of the help received, in their own words.
+    outcome_summary = models.TextField(_("outcome of the case"), blank=True)
+    returnee_view = models.TextField(_("the returnee's view of the help received"), blank=True)
+    returnee_rating = models.CharField(
+        _("how helpful the returnee found it"),
+        max_length=20,
+        choices=HelpRating.choices,
+        blank=True,
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -548,9 +571,23 @@ class CaseNote(models.Model):
         return self.text[:50]
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def pending(self):
+        """Scheduled and not visited yet."""
+        return self.filter(visited_on__isnull=True)
+
+    def due_by(self, day):
+        """Not visited yet and due on or before `day` (overdue ones included)."""
+        return self.pending().filter(due_on__lte=day)
+
+
 @pghistory.track()
 class FollowUp(models.Model):
-    """A follow-up visit 1, 3, 6 or 12 months after intake."""
+    """A follow-up visit 1, 3, 6 or 12 months after intake.
+
+    Every case opens with one row per month (`schedule.SCHEDULE_MONTHS`), due on its
+    date and not visited yet; recording the visit fills in the day, the summary and who.
+    """
 
     class Month(models.IntegerChoices):
         ONE = 1, _("1 month")
@@ -560,18 +597,102 @@ class FollowUp(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
     month = models.PositiveSmallIntegerField(_("visit"), choices=Month.choices)
-    visited_on = models.DateField(_("visited on"))
+    due_on = models.DateField(_("due on"))
+    visited_on = models.DateField(_("visited on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
+    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
         constraints = [
-            models.UniqueConstraint(fields=["case", "month"], name="followup_once_per_month")
+            models.UniqueConstraint(fields=["case", "month"], name="followup_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(visited_on__isnull=True, recorded_by__isnull=True)
+                | Q(visited_on__isnull=False, recorded_by__isnull=False),
+                name="followup_visited_by_someone",
+            ),
+        ]
+        indexes = [
+            # Work lists walk the visits not made yet, by due date.
+            models.Index(
+                fields=["due_on"], condition=Q(visited_on__isnull=True), name="followup_pending"
+            )
         ]
 
     def __str__(self):
         return self.get_month_display()
+
+    @property
+    def is_done(self):
+        return self.visited_on is not None
+
+    def is_overdue(self, today=None):
+        return not self.is_done and self.due_on < (today or timezone.localdate())
+
+
+class OutcomeOccasion(models.TextChoices):
+    INTAKE = "intake", _("At intake")
+    MONTH_6 = "month_6", _("At 6 months")
+    MONTH_12 = "month_12", _("At 12 months")
+    CLOSING = "closing", _("At closing")
+
+
+@pghistory.track()
+class OutcomeMeasure(models.Model):
+    """The reintegration outcome measure (`cases.outcomes.MEASURE`) taken on one occasion.
+
+    The answers are kept item by item; the score of each dimension (0-100, higher is
+    better) is computed from them by `outcomes.score` and stored for counting.
+    """
+
+    Occasion = OutcomeOccasion
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcome_measures")
+    occasion = models.CharField(_("occasion"), max_length=10, choices=OutcomeOccasion.choices)
+    taken_on = models.DateField(_("date"), default=timezone.localdate)
+    follow_up = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up visit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcome_measures",
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    economic_score = models.PositiveSmallIntegerField(_("economic"))
+    social_score = models.PositiveSmallIntegerField(_("social"))
+    psychosocial_score = models.PositiveSmallIntegerField(_("psychosocial"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reintegration outcome measure")
+        verbose_name_plural = _("reintegration outcome measures")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "occasion"], name="outcome_once_per_occasion"),
+            models.CheckConstraint(
+                condition=Q(occasion__in=OutcomeOccasion.values), name="outcome_occasion_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(economic_score__lte=100)
+                & Q(social_score__lte=100)
+                & Q(psychosocial_score__lte=100),
+                name="outcome_scores_within_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_occasion_display()

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.workflow import IllegalMove
 
-from . import access
-from .models import Alert, Case, CaseStatusChange, Screening
+from . import access, schedule
+from .models import Alert, Case, CaseNote, CaseStatusChange, FollowUp, Screening
 
 
 @transaction.atomic
@@ -31,8 +31,68 @@ def enrol_participants(*, program, participants, by, case_worker=None) -> list[C
         CaseStatusChange.objects.create(
             case=case, from_status="", to_status=Case.Status.INTAKE, changed_by=by
         )
+        open_schedule(case=case)
         cases.append(case)
     return cases
+
+
+def open_schedule(*, case) -> list[FollowUp]:
+    """Write the case's follow-up visits, due 1, 3, 6 and 12 months after its intake date.
+
+    Idempotent: a month already scheduled (or visited) is left as it is.
+    """
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(case=case, month=month, due_on=schedule.due_date(case.intake_date, month))
+            for month in schedule.SCHEDULE_MONTHS
+        ],
+        ignore_conflicts=True,
+    )
+    return list(case.follow_ups.order_by("month"))
+
+
+@transaction.atomic
+def correct_intake_date(*, case, intake_date, by, reason) -> Case:
+    """Correct the day of intake; every visit not made yet moves with it.
+
+    Visits already made keep their due date: it is what the visit was planned for.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise IllegalMove(_("A closed case keeps its dates."))
+    if intake_date > timezone.localdate():
+        raise IllegalMove(_("The intake date cannot be in the future."))
+    if not reason.strip():
+        raise IllegalMove(_("Say why the intake date changes."))
+    previous = case.intake_date
+    case.intake_date = intake_date
+    case.save(update_fields=["intake_date"])
+    for follow_up in case.follow_ups.pending().select_for_update():
+        follow_up.due_on = schedule.due_date(intake_date, follow_up.month)
+        follow_up.save(update_fields=["due_on"])
+    CaseNote.objects.create(
+        case=case,
+        author=by,
+        text=_("Intake date corrected from %(before)s to %(after)s: %(reason)s")
+        % {"before": previous.isoformat(), "after": intake_date.isoformat(), "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def record_follow_up(*, follow_up, visited_on, summary, by) -> FollowUp:
+    """Record a scheduled visit as made. Raises IllegalMove if it was recorded already."""
+    follow_up = FollowUp.objects.select_for_update().select_related("case").get(pk=follow_up.pk)
+    if follow_up.is_done:
+        raise IllegalMove(_("This visit is already recorded."))
+    if not follow_up.case.is_open:
+        raise IllegalMove(_("The case is closed."))
+    follow_up.visited_on = visited_on
+    follow_up.summary = summary
+    follow_up.recorded_by = by
+    follow_up.recorded_at = timezone.now()
+    follow_up.save(update_fields=["visited_on", "summary", "recorded_by", "recorded_at"])
+    return follow_up
 
 
 def _default_worker(user):

@@ -27,7 +27,7 @@ from .forms import (
     QuestionnaireForm,
 )
 from .models import Alert, Case, Program, Screening
-from .pages import CASE_PAGE, PROGRAM_ACTIONS
+from .pages import CASE_PAGE, PLAN_ITEM_ROW, PROGRAM_ACTIONS
 
 DEADLINE_WARNING_DAYS = 60
 
@@ -145,6 +145,12 @@ def case_detail(request, pk):
         .prefetch_related("participant__problems", "participant__episodes")
         .get(pk=case.pk)
     )
+    plan_items = list(
+        case.plan_items.select_related("responsible_agency").order_by("due_date", "pk")
+    )
+    row_parts = PLAN_ITEM_ROW.render(request, plan_items)
+    for item in plan_items:
+        item.row_parts = row_parts[item.pk]
     deadline = case.rehabilitation_deadline
     days_left = (deadline - timezone.localdate()).days if deadline else None
     screenings = list(case.screenings.select_related("follow_up").order_by("-screened_on", "-pk"))
@@ -160,9 +166,7 @@ def case_detail(request, pk):
         "instruments": instruments.INSTRUMENTS.values(),
         "status_form": CaseStatusForm(case=case) if case.is_open else None,
         "changes": case.status_changes.select_related("changed_by").order_by("changed_at"),
-        "plan_items": case.plan_items.select_related("responsible_agency").order_by(
-            "due_date", "pk"
-        ),
+        "plan_items": plan_items,
         "notes": case.notes.select_related("author").order_by("-created_at"),
         "follow_ups": case.follow_ups.order_by("month"),
         "note_form": CaseNoteForm(),

@@ -97,6 +97,12 @@ class ReferralQuerySet(OfficeScopedQuerySet):
 S = ReferralStatus
 
 
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    PARTLY = "partly", _("Partly satisfied")
+    NOT = "not", _("Not satisfied")
+
+
 @pghistory.track()
 class Referral(WorkflowMixin, models.Model):
     """A request to an agency for a service, for a participant or a family member."""
@@ -200,9 +206,26 @@ class Referral(WorkflowMixin, models.Model):
     )
     outcome_evidence_name = models.CharField(max_length=200, blank=True, editable=False)
     outcome_evidence_type = models.CharField(max_length=50, blank=True, editable=False)
+    plan_item = models.ForeignKey(
+        "cases.PlanItem",
+        verbose_name=_("plan item it fulfils"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     returnee_confirmed_at = models.DateTimeField(
         _("confirmed with the returnee"), null=True, blank=True
     )
+    # The returnee's feedback, asked when the outcome is confirmed with them.
+    feedback_received = models.BooleanField(_("service received"), null=True, blank=True)
+    feedback_satisfaction = models.CharField(
+        _("satisfied with the service"),
+        max_length=10,
+        choices=Satisfaction.choices,
+        blank=True,
+    )
+    feedback_note = models.TextField(_("what the returnee said"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
