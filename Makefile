@@ -22,12 +22,14 @@ setup: install
 	$(PY) manage.py load_regions
 	$(PY) manage.py seed_demo
 
-# The background worker (imports, reports) runs beside the web server and stops with it.
+# The background worker (imports, reports) and the scheduler (daily digest, reminders,
+# clean-ups) run beside the web server and stop with it.
 run: setup
-	@echo "Purna: http://$(HOST):$(PORT)/ (background worker started)"
+	@echo "Purna: http://$(HOST):$(PORT)/ (background worker and scheduler started)"
 	@echo "Mail it sends: http://$(HOST):$(PORT)/accounts/mail/ (log in as admin), files in .data/mail/"
 	@$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_schedule & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -1,4 +1,5 @@
 from .navigation import menu_for
+from .notifications import UnreadCount
 
 
 def navigation(request):
@@ -6,3 +7,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"menu": menu_for(user, request.path)}
+
+
+def notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": UnreadCount(user)}

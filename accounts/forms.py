@@ -46,4 +46,12 @@ class ResetRequestForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "email", "phone", "language"]
+        fields = ["full_name", "email", "phone", "language", "wants_daily_digest"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("wants_daily_digest") and not cleaned.get("email"):
+            self.add_error(
+                "wants_daily_digest", _("Write your email address to receive the daily email.")
+            )
+        return cleaned

@@ -25,17 +25,22 @@ CASE_ASSIGNERS = PROGRAM_EDITORS
 CASELOAD_HOLDERS = frozenset({Role.CASE_WORKER})
 # Told by email at once when a screening raises an alert.
 ALERT_RECIPIENTS = frozenset({Role.COORDINATOR})
+# Repeat the screenings at every follow-up visit of the office: their work list shows
+# each visit due, where a caseload holder's shows those of their own cases.
+VISIT_SCREENERS = frozenset({Role.HEALTH_WORKER})
 
 PERMISSIONS = [
     ("Open programs, cases and screening results", CASE_READERS),
     ("Record screenings", SCREENERS),
     ("Enrol, move cases, plan, write notes, record visits", CASE_EDITORS),
     ("Record what was done about an alert", CASE_EDITORS),
+    ("Record the reintegration outcome measure", CASE_EDITORS),
     ("Create and edit programs", PROGRAM_EDITORS),
     ("Close a case", CASE_CLOSERS),
     ("Assign a case worker", CASE_ASSIGNERS),
     ("Hold a caseload (becomes the case worker of whom they enrol)", CASELOAD_HOLDERS),
     ("Receive alert emails", ALERT_RECIPIENTS),
+    ("See every follow-up visit due in the office on their work list", VISIT_SCREENERS),
 ]
 
 
@@ -48,6 +53,10 @@ def can_edit_case(user) -> bool:
 
 
 def can_resolve_alert(user) -> bool:
+    return has_role(user, CASE_EDITORS)
+
+
+def can_record_outcome(user) -> bool:
     return has_role(user, CASE_EDITORS)
 
 
@@ -69,6 +78,10 @@ def can_assign_case(user) -> bool:
 
 def has_caseload(user) -> bool:
     return has_role(user, CASELOAD_HOLDERS)
+
+
+def screens_every_visit(user) -> bool:
+    return has_role(user, VISIT_SCREENERS)
 
 
 def require_reader(user):

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
@@ -8,7 +10,7 @@ from participants.forms import DateInput, not_in_future
 from regions.models import Region
 
 from . import access, physical
-from .models import Case, CaseNote, FollowUp, PlanItem, Program, Screening
+from .models import Case, CaseNote, HelpRating, PlanItem, Program, Screening
 
 
 class ProgramForm(forms.ModelForm):
@@ -69,19 +71,51 @@ class CaseStatusForm(forms.Form):
         choices=[("", "---------"), *Case.CloseReason.choices],
         required=False,
     )
+    # Asked only when closing: what came of the year, and the returnee's own word on it.
+    outcome_summary = forms.CharField(
+        label=_("Outcome of the case"),
+        help_text=_("What came of the year: work or income, family, health, services reached."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    returnee_view = forms.CharField(
+        label=_("The returnee's view of the help received"),
+        help_text=_("In their own words, as far as possible."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    returnee_rating = forms.ChoiceField(
+        label=_("How helpful the returnee found it"),
+        choices=[("", "---------"), *HelpRating.choices],
+        required=False,
+    )
     reason = forms.CharField(
         label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    CLOSING_FIELDS = ("close_reason", "outcome_summary", "returnee_view", "returnee_rating")
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = case.allowed_moves()
         self.fields["to"].choices = [(value, Case.Status(value).label) for value in allowed]
 
+    @property
+    def closing_fields(self):
+        return [self[name] for name in self.CLOSING_FIELDS]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("to") == Case.Status.CLOSED and not cleaned.get("close_reason"):
-            self.add_error("close_reason", _("Choose why the case closes."))
+        if cleaned.get("to") == Case.Status.CLOSED:
+            if not cleaned.get("close_reason"):
+                self.add_error("close_reason", _("Choose why the case closes."))
+            if not cleaned.get("outcome_summary", "").strip():
+                self.add_error("outcome_summary", _("Write the outcome of the case."))
+            if not cleaned.get("returnee_rating"):
+                self.add_error(
+                    "returnee_rating",
+                    _("Choose how helpful the returnee found it, or that it could not be asked."),
+                )
         return cleaned
 
 
@@ -221,19 +255,70 @@ class CaseNoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
-class FollowUpForm(forms.ModelForm):
-    class Meta:
-        model = FollowUp
-        fields = ["month", "visited_on", "summary"]
-        widgets = {"visited_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
+class FollowUpVisitForm(forms.Form):
+    """The day a scheduled visit was made and what was found."""
+
+    visited_on = forms.DateField(
+        label=_("Visited on"),
+        widget=DateInput(),
+        validators=[not_in_future],
+    )
+    summary = forms.CharField(
+        label=_("What was found at the visit"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Write what was found at the visit.")},
+    )
+
+    def __init__(self, *args, follow_up, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_up = follow_up
+        self.fields["visited_on"].initial = timezone.localdate()
+
+    def clean_visited_on(self):
+        visited_on = self.cleaned_data["visited_on"]
+        intake_date = self.follow_up.case.intake_date
+        if visited_on < intake_date:
+            raise ValidationError(
+                _("The visit cannot be before the intake (%(date)s).")
+                % {"date": date_format(intake_date, "j F Y")},
+                code="before_intake",
+            )
+        return visited_on
+
+
+class IntakeDateForm(forms.Form):
+    """A correction of the day of intake, with the reason kept in the case's notes."""
+
+    intake_date = forms.DateField(
+        label=_("Intake date"), widget=DateInput(), validators=[not_in_future]
+    )
+    reason = forms.CharField(
+        label=_("Why it changes"),
+        max_length=500,
+        error_messages={"required": _("Say why the intake date changes.")},
+    )
 
     def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("initial", {"intake_date": case.intake_date})
+        # It shares the case page with the move form, which has a "reason" too.
+        kwargs.setdefault("auto_id", "id_intake_%s")
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["visited_on"].validators.append(not_in_future)
 
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if self.case.follow_ups.filter(month=month).exists():
-            raise ValidationError(_("This visit is already recorded."))
-        return month
+    def clean_intake_date(self):
+        intake_date = self.cleaned_data["intake_date"]
+        # A visit already made cannot come before the day the case began.
+        first_visit = (
+            self.case.follow_ups.exclude(visited_on__isnull=True)
+            .order_by("visited_on")
+            .values_list("visited_on", flat=True)
+            .first()
+        )
+        if first_visit is not None and intake_date > first_visit:
+            raise ValidationError(
+                _("The intake cannot be after a visit already made (%(date)s).")
+                % {"date": date_format(first_visit, "j F Y")},
+                code="after_visit",
+            )
+        return intake_date

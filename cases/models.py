@@ -112,6 +112,7 @@ class Case(WorkflowMixin, models.Model):
     """One participant's enrolment in a program, from intake to closure."""
 
     Status = CaseStatus
+    HelpRating = HelpRating
 
     class CloseReason(models.TextChoices):
         GOALS_MET = "goals_met", _("Goals met")
@@ -650,7 +651,7 @@ class OutcomeOccasion(models.TextChoices):
 
 @pghistory.track()
 class OutcomeMeasure(models.Model):
-    """The reintegration outcome measure (`cases.outcomes.MEASURE`) taken on one occasion.
+    """The reintegration outcome measure (`cases.outcomes.QUESTIONS`) taken on one occasion.
 
     The answers are kept item by item; the score of each dimension (0-100, higher is
     better) is computed from them by `outcomes.score` and stored for counting.

@@ -230,3 +230,44 @@ def change(before: int, after: int) -> str:
 def scores_of(measure) -> dict[str, int]:
     """The stored scores of an OutcomeMeasure, by dimension."""
     return {dimension: getattr(measure, f"{dimension}_score") for dimension in DIMENSIONS}
+
+
+@dataclass(frozen=True)
+class DimensionChange:
+    """One dimension's score on two occasions, and what `change` calls the difference."""
+
+    dimension: str
+    before: int
+    after: int
+
+    @property
+    def name(self) -> Text:
+        return DIMENSION_NAMES[self.dimension]
+
+    @property
+    def points(self) -> int:
+        return self.after - self.before
+
+    @property
+    def direction(self) -> str:
+        return change(self.before, self.after)
+
+    @property
+    def label(self) -> Text:
+        return CHANGE_LABELS[self.direction]
+
+
+def compare(before: dict[str, int], after: dict[str, int]) -> list[DimensionChange]:
+    """Each dimension's change between two sets of scores, in the order of DIMENSIONS."""
+    return [DimensionChange(d, before[d], after[d]) for d in DIMENSIONS]
+
+
+def stored_answers(answers: dict[int, int | None]) -> dict[str, int | None]:
+    """The answers as kept in `OutcomeMeasure.answers`: every question, keyed by its
+    number as text (JSON object keys), None where it was not answered."""
+    return {str(number): answers.get(number) for number in QUESTION_NUMBERS}
+
+
+def answers_of(measure) -> dict[int, int | None]:
+    """The stored answers of an OutcomeMeasure, keyed by question number."""
+    return {int(number): value for number, value in measure.answers.items()}

@@ -28,6 +28,10 @@ def close_cases_left_behind(*, participant, transfer, by, **kwargs):
             reason=_("Transferred to %(office)s: %(reason)s")
             % {"office": transfer.to_office, "reason": transfer.reason},
             close_reason=Case.CloseReason.TRANSFERRED,
+            outcome_summary=_(
+                "Closed on transfer to %(office)s, which follows the returnee from now on."
+            )
+            % {"office": transfer.to_office},
         )
 
 
@@ -70,6 +74,10 @@ def fold_duplicate_cases(*, survivor, merged, merge, by, **kwargs):
                     "case": kept.pk,
                 },
                 close_reason=Case.CloseReason.OTHER,
+                outcome_summary=_(
+                    "Closed on merging the records: the outcome is recorded on case no. %(case)s."
+                )
+                % {"case": kept.pk},
             )
             merge.moved.setdefault(CLOSED_BY_MERGE, []).append(duplicate.pk)
 

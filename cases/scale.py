@@ -3,7 +3,8 @@
 For every 100,000 participants: 100 programs of about 1,500 cases (each participant is in
 one program, every second one in a second program too: 150,000 cases), and about
 200,000 screenings (an SRQ-20 for nine cases in ten, a physical screening for four in
-ten). Run after participants/scale.py, on the participants it has just made.
+ten), and each case's four follow-up visits. Run after participants/scale.py, on the
+participants it has just made.
 """
 
 import datetime
@@ -16,8 +17,8 @@ from accounts.demo import OFFICE_NAME
 from accounts.models import Office, Role, User
 from regions.models import Region
 
-from . import instruments
-from .models import Alert, Case, Program, Screening
+from . import instruments, schedule
+from .models import Alert, Case, FollowUp, Program, Screening
 
 PROGRAM_PREFIX = "Kegiatan skala"
 PARTICIPANTS_PER_PROGRAM = 1000
@@ -33,6 +34,7 @@ STATUSES = [
 SRQ20 = instruments.get_instrument(Screening.Kind.SRQ20)
 # The item whose "Ya" is a suicide-risk alert; answered so by about one in fifty.
 SUICIDE_ITEM = 17
+VISITS_MADE = 0.75
 ACTIONS = {
     Alert.Code.SUICIDE_RISK: "Dirujuk ke psikolog.",
     Alert.Code.URGENT_BLOOD_PRESSURE: "Dirujuk ke IGD hari itu juga.",
@@ -83,6 +85,7 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
                     status=status,
                     close_reason=Case.CloseReason.GOALS_MET if closed else "",
                     opened_at=opened,
+                    intake_date=program.start_date,
                     closed_at=opened + datetime.timedelta(days=200) if closed else None,
                 )
             )
@@ -93,7 +96,7 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
     made += _write(rows, rng, coordinator)
     out.write(f"Cases: {made} in {count} programs, with their screenings.")
     with connection.cursor() as cursor:
-        for model in (Program, Case, Screening, Alert):
+        for model in (Program, Case, Screening, Alert, FollowUp):
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
@@ -145,7 +148,24 @@ def _write(rows, rng, coordinator):
                 )
             )
     Alert.objects.bulk_create(alerts)
+    FollowUp.objects.bulk_create(_schedules(cases, rng, coordinator))
     return len(cases)
+
+
+def _schedules(cases, rng, coordinator):
+    """Each case's visits; of those already due, about three in four were made."""
+    today = timezone.localdate()
+    for case in cases:
+        for month in schedule.SCHEDULE_MONTHS:
+            due_on = schedule.due_date(case.intake_date, month)
+            made = due_on < today and rng.random() < VISITS_MADE
+            yield FollowUp(
+                case=case,
+                month=month,
+                due_on=due_on,
+                visited_on=due_on + datetime.timedelta(days=rng.randint(0, 20)) if made else None,
+                recorded_by=coordinator if made else None,
+            )
 
 
 def _srq_answers(rng):

@@ -7,12 +7,19 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from accounts.notifications import notify, who_may_open
 from accounts.workflow import IllegalMove
 
-from . import access, schedule
-from .models import Alert, Case, CaseNote, CaseStatusChange, FollowUp, Screening
+from . import access, outcomes, schedule
+from .models import Alert, Case, CaseNote, CaseStatusChange, FollowUp, OutcomeMeasure, Screening
+
+# Under the bell: the alert's kind and the registration number, never a name or an answer.
+ALERT_RAISED_TEXT = gettext_lazy("Alert needs action: %(alert)s, participant %(registration)s")
+ALERT_HANDLED_TEXT = gettext_lazy("Alert handled: %(alert)s, participant %(registration)s")
+ASSIGNED_TEXT = gettext_lazy("You are now the case worker of participant %(registration)s")
 
 
 @transaction.atomic
@@ -32,8 +39,36 @@ def enrol_participants(*, program, participants, by, case_worker=None) -> list[C
             case=case, from_status="", to_status=Case.Status.INTAKE, changed_by=by
         )
         open_schedule(case=case)
+        if case_worker is not None and case_worker.pk != by.pk:
+            _tell_case_worker(case, event=f"case:{case.pk}:enrolled")
         cases.append(case)
     return cases
+
+
+@transaction.atomic
+def assign_case(*, case, case_worker, by) -> Case:
+    """Make `case_worker` (or nobody) the case worker; they are told unless it is `by`."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.case_worker_id == getattr(case_worker, "pk", None):
+        return case
+    case.case_worker = case_worker
+    case.save(update_fields=["case_worker"])
+    if case_worker is not None and case_worker.pk != by.pk:
+        # The same person may be assigned again later: each assignment is its own event.
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%S.%f")
+        _tell_case_worker(case, event=f"case:{case.pk}:assigned:{case_worker.pk}:{stamp}")
+    return case
+
+
+def _tell_case_worker(case, *, event):
+    notify(
+        who_may_open([case.case_worker], Case.objects, case.pk),
+        kind=NotificationKind.ASSIGNED,
+        event=event,
+        url=case.get_absolute_url(),
+        message=ASSIGNED_TEXT,
+        params={"registration": case.participant.registration_number},
+    )
 
 
 def open_schedule(*, case) -> list[FollowUp]:
@@ -100,9 +135,21 @@ def _default_worker(user):
 
 
 @transaction.atomic
-def change_case_status(*, case, to, by, reason="", close_reason="") -> Case:
+def change_case_status(
+    *,
+    case,
+    to,
+    by,
+    reason="",
+    close_reason="",
+    outcome_summary="",
+    returnee_view="",
+    returnee_rating="",
+) -> Case:
     """Move a case along its workflow and keep who, when and why.
 
+    Closing also keeps the outcome of the case (required) and, when asked, the
+    returnee's view of the help received and how helpful they found it.
     Raises IllegalMove, writing nothing, for a move the workflow does not allow `by`.
     """
     # The row lock makes two people moving one case at once take turns.
@@ -110,13 +157,30 @@ def change_case_status(*, case, to, by, reason="", close_reason="") -> Case:
     move = case.check_move(to, by)
     if move.needs == "close_reason" and close_reason not in Case.CloseReason.values:
         raise IllegalMove(_("Closing a case needs a reason from the list."))
+    closing = to == Case.Status.CLOSED
+    if closing and not outcome_summary.strip():
+        raise IllegalMove(_("Closing a case needs its outcome: write what came of the year."))
+    if closing and returnee_rating and returnee_rating not in Case.HelpRating.values:
+        raise IllegalMove(_("Choose how helpful the returnee found it from the list."))
     change = CaseStatusChange(case=case, from_status=case.status, to_status=to, changed_by=by)
     change.reason = reason
     case.status = to
-    if to == Case.Status.CLOSED:
+    if closing:
         case.close_reason = close_reason
         case.closed_at = timezone.now()
-    case.save(update_fields=["status", "close_reason", "closed_at"])
+        case.outcome_summary = outcome_summary.strip()
+        case.returnee_view = returnee_view.strip()
+        case.returnee_rating = returnee_rating
+    case.save(
+        update_fields=[
+            "status",
+            "close_reason",
+            "closed_at",
+            "outcome_summary",
+            "returnee_view",
+            "returnee_rating",
+        ]
+    )
     change.save()
     return case
 
@@ -142,7 +206,17 @@ def reopen_case(*, case, by, reason) -> Case:
     case.status = closing.from_status
     case.close_reason = ""
     case.closed_at = None
-    case.save(update_fields=["status", "close_reason", "closed_at"])
+    case.outcome_summary = case.returnee_view = case.returnee_rating = ""
+    case.save(
+        update_fields=[
+            "status",
+            "close_reason",
+            "closed_at",
+            "outcome_summary",
+            "returnee_view",
+            "returnee_rating",
+        ]
+    )
     change.save()
     return case
 
@@ -166,6 +240,52 @@ def record_questionnaire(*, case, instrument, answers, by, decision="", follow_u
 
 
 @transaction.atomic
+def record_outcome_measure(
+    *, case, occasion, answers, by, taken_on=None, follow_up=None
+) -> OutcomeMeasure:
+    """Score the reintegration outcome measure of one occasion and keep every answer.
+
+    A case has one measure per occasion, and none is added once the case is closed:
+    the closing measure is the last thing done before the close. Raises IllegalMove,
+    writing nothing, for an occasion already measured, a closed case, a date in the
+    future, or a visit of another case (or, at 6 and 12 months, of another month);
+    ValueError (IncompleteMeasure) for answers that cannot be scored.
+    """
+    if occasion not in OutcomeMeasure.Occasion.values:
+        raise ValueError(f"Unknown occasion: {occasion!r}")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    label = OutcomeMeasure.Occasion(occasion).label
+    if not case.is_open:
+        raise IllegalMove(_("The case is closed: the measure is taken before it closes."))
+    if case.outcome_measures.filter(occasion=occasion).exists():
+        raise IllegalMove(
+            _("%(occasion)s: the measure is already recorded for this case.") % {"occasion": label}
+        )
+    taken_on = taken_on or timezone.localdate()
+    if taken_on > timezone.localdate():
+        raise IllegalMove(_("The date of the measure cannot be in the future."))
+    if follow_up is not None:
+        if follow_up.case_id != case.pk:
+            raise IllegalMove(_("This visit belongs to another case."))
+        month = schedule.OUTCOME_MONTHS.get(follow_up.month)
+        if occasion in schedule.OUTCOME_MONTHS.values() and month != occasion:
+            raise IllegalMove(
+                _("%(occasion)s: the measure is taken at that visit, not at the %(visit)s visit.")
+                % {"occasion": label, "visit": follow_up}
+            )
+    scores = outcomes.score(answers)
+    return OutcomeMeasure.objects.create(
+        case=case,
+        occasion=occasion,
+        taken_on=taken_on,
+        follow_up=follow_up,
+        answers=outcomes.stored_answers(answers),
+        recorded_by=by,
+        **{f"{dimension}_score": scores[dimension] for dimension in outcomes.DIMENSIONS},
+    )
+
+
+@transaction.atomic
 def record_physical(*, case, form, by) -> Screening:
     """Save a physical screening with its classes computed from the measurements."""
     screening = form.save(commit=False)
@@ -181,8 +301,32 @@ def record_physical(*, case, form, by) -> Screening:
 
 def _raise_alert(screening, code):
     alert = Alert.objects.create(case=screening.case, screening=screening, code=code)
+    _tell_of_alert(alert, "raised", NotificationKind.ALERT_RAISED, ALERT_RAISED_TEXT)
     transaction.on_commit(lambda: notify_coordinators(alert))
     return alert
+
+
+def _tell_of_alert(alert, what, kind, message, *, by=None):
+    """Notify the office's alert recipients and the case worker, except `by`."""
+    case = alert.case
+    people = [
+        *User.objects.filter(
+            role__in=access.ALERT_RECIPIENTS, office_id=case.program.office_id, is_active=True
+        ),
+        case.case_worker,
+    ]
+    people = [person for person in people if person is not None and person != by]
+    notify(
+        who_may_open(people, Case.objects, case.pk),
+        kind=kind,
+        event=f"alert:{alert.pk}:{what}",
+        url=case.get_absolute_url(),
+        message=message,
+        params={
+            "alert": Alert.Code(alert.code).label,
+            "registration": case.participant.registration_number,
+        },
+    )
 
 
 def notify_coordinators(alert):
@@ -216,4 +360,5 @@ def resolve_alert(*, alert, by, action_taken) -> Alert:
         alert.resolved_by = by
         alert.resolved_at = timezone.now()
         alert.save(update_fields=["action_taken", "resolved_by", "resolved_at"])
+        _tell_of_alert(alert, "handled", NotificationKind.ALERT_HANDLED, ALERT_HANDLED_TEXT, by=by)
     return alert

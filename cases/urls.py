@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -21,6 +21,16 @@ urlpatterns = [
     path("cases/<int:pk>/plan/new/", views.plan_item_new, name="plan_item_new"),
     path("cases/<int:pk>/plan/<int:item_pk>/", views.plan_item_edit, name="plan_item"),
     path("cases/<int:pk>/notes/", views.note_add, name="note_add"),
-    path("cases/<int:pk>/follow-ups/new/", views.follow_up_new, name="follow_up_new"),
+    path("cases/<int:pk>/intake-date/", views.intake_date_correct, name="intake_date"),
+    path(
+        "cases/<int:pk>/follow-ups/<int:month>/",
+        views.follow_up_record,
+        name="follow_up_record",
+    ),
+    path(
+        "cases/<int:pk>/outcomes/<slug:occasion>/new/",
+        outcome_views.outcome_new,
+        name="outcome_new",
+    ),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert_resolve"),
 ]

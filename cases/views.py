@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,19 +15,20 @@ from accounts.workflow import IllegalMove
 from participants.filters import ParticipantFilter
 from participants.models import Participant
 
-from . import access, instruments, services
+from . import access, instruments, outcome_views, schedule, services
 from .forms import (
     AlertActionForm,
     AssignForm,
     CaseNoteForm,
     CaseStatusForm,
-    FollowUpForm,
+    FollowUpVisitForm,
+    IntakeDateForm,
     PhysicalScreeningForm,
     PlanItemForm,
     ProgramForm,
     QuestionnaireForm,
 )
-from .models import Alert, Case, Program, Screening
+from .models import Alert, Case, OutcomeMeasure, Program, Screening
 from .pages import CASE_PAGE, PLAN_ITEM_ROW, PROGRAM_ACTIONS
 
 DEADLINE_WARNING_DAYS = 60
@@ -154,6 +156,9 @@ def case_detail(request, pk):
     deadline = case.rehabilitation_deadline
     days_left = (deadline - timezone.localdate()).days if deadline else None
     screenings = list(case.screenings.select_related("follow_up").order_by("-screened_on", "-pk"))
+    can_edit = access.can_edit_case(request.user)
+    status_form = CaseStatusForm(case=case) if case.is_open else None
+    closing = status_form is not None and access.can_close_case(request.user)
     ctx = {
         "case": case,
         "participant": case.participant,
@@ -164,20 +169,34 @@ def case_detail(request, pk):
         "screenings": screenings,
         "srq_change": _srq_change(screenings),
         "instruments": instruments.INSTRUMENTS.values(),
-        "status_form": CaseStatusForm(case=case) if case.is_open else None,
+        "status_form": status_form,
         "changes": case.status_changes.select_related("changed_by").order_by("changed_at"),
         "plan_items": plan_items,
         "notes": case.notes.select_related("author").order_by("-created_at"),
-        "follow_ups": case.follow_ups.order_by("month"),
+        "schedule": _schedule_rows(case, deadline),
+        "intake_form": IntakeDateForm(case=case) if can_edit and case.is_open else None,
+        # The close does not wait for the closing measure; the form only points to it.
+        "closing_measure_missing": closing
+        and not case.outcome_measures.filter(occasion=OutcomeMeasure.Occasion.CLOSING).exists(),
         "note_form": CaseNoteForm(),
         "assign_form": AssignForm(instance=case) if access.can_assign_case(request.user) else None,
         "alert_form": AlertActionForm(),
-        "can_edit": access.can_edit_case(request.user),
+        "can_edit": can_edit,
         "can_screen": access.can_screen(request.user),
         "can_close": access.can_close_case(request.user),
+        "outcomes": outcome_views.section(case, request.user),
         "panels": CASE_PAGE.render(request, case),
     }
     return render(request, "cases/case_detail.html", ctx)
+
+
+def _schedule_rows(case, deadline):
+    """The schedule's steps with their state in words, in one query for the visits."""
+    follow_ups = case.follow_ups.order_by("month")
+    return [
+        {"step": step, "state_label": schedule.STATE_LABELS[step.state]}
+        for step in schedule.steps(follow_ups, deadline)
+    ]
 
 
 def _srq_change(screenings):
@@ -192,35 +211,36 @@ def _srq_change(screenings):
 @require_POST
 def case_move(request, pk):
     case = access.get_case_for(request.user, pk, write=True)
-    form = CaseStatusForm(request.POST, case=case)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("The case was not moved: %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
-        )
-        return redirect(case)
-    # A move this user's role may not make (a case worker closing) is forbidden outright.
-    target = form.cleaned_data["to"]
+    # A move this user's role may not make (a case worker closing) is forbidden outright,
+    # before what the form asks for that move is checked.
+    target = request.POST.get("to", "")
     if case.move_to(target) is not None and not case.may_move(target, request.user):
         raise PermissionDenied
-    try:
-        services.change_case_status(
-            case=case,
-            to=form.cleaned_data["to"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            close_reason=form.cleaned_data["close_reason"],
-        )
-    except IllegalMove as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The case moved to %(status)s.")
-            % {"status": Case.Status(form.cleaned_data["to"]).label},
-        )
-    return redirect(case)
+    form = CaseStatusForm(request.POST, case=case)
+    if form.is_valid():
+        closing = target == Case.Status.CLOSED
+        try:
+            services.change_case_status(
+                case=case,
+                to=target,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                close_reason=form.cleaned_data["close_reason"],
+                outcome_summary=form.cleaned_data["outcome_summary"] if closing else "",
+                returnee_view=form.cleaned_data["returnee_view"] if closing else "",
+                returnee_rating=form.cleaned_data["returnee_rating"] if closing else "",
+            )
+        except IllegalMove as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The case moved to %(status)s.") % {"status": Case.Status(target).label},
+            )
+            return redirect(case)
+    # Refused: the form again with what was typed (an outcome may be paragraphs long).
+    ctx = {"case": case, "form": form, "title": _("Move the case")}
+    return render(request, "cases/part_form.html", ctx, status=400)
 
 
 @require_POST
@@ -230,7 +250,9 @@ def case_assign(request, pk):
         raise PermissionDenied
     form = AssignForm(request.POST, instance=case)
     if form.is_valid():
-        form.save()
+        services.assign_case(
+            case=case, case_worker=form.cleaned_data["case_worker"], by=request.user
+        )
         messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Choose a case worker of the office."))
@@ -246,7 +268,10 @@ def _next_in_roster(case):
     return ordered[position + 1] if position + 1 < len(ordered) else None
 
 
-def _after_screening(request, case, url_name, *args):
+def _after_screening(request, case, url_name, *args, follow_up=None):
+    if follow_up is not None and request.GET.get("from") != "roster":
+        # Back to the visit's list of what to do, for the next questionnaire.
+        return redirect("cases:follow_up_record", pk=case.pk, month=follow_up.month)
     if request.GET.get("from") == "roster":
         following = _next_in_roster(case)
         if following is None:
@@ -287,7 +312,7 @@ def screening_questionnaire(request, pk, code):
         )
         if screening.alerts.exists():
             messages.warning(request, _("An alert was raised. The coordinator is told."))
-        return _after_screening(request, case, "cases:questionnaire", code)
+        return _after_screening(request, case, "cases:questionnaire", code, follow_up=follow_up)
     ctx = {
         "case": case,
         "form": form,
@@ -379,16 +404,119 @@ def note_add(request, pk):
     return redirect(case)
 
 
-def follow_up_new(request, pk):
+def intake_date_correct(request, pk):
     case = access.get_case_for(request.user, pk, write=True)
-    form = FollowUpForm(request.POST or None, case=case)
+    if not case.is_open:
+        messages.error(request, _("A closed case keeps its dates."))
+        return redirect(case)
+    form = IntakeDateForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        follow_up = form.save(commit=False)
-        follow_up.case = case
-        follow_up.recorded_by = request.user
-        follow_up.save()
-        messages.success(request, _("Visit recorded. Now repeat the SRQ-20."))
-        url = reverse("cases:questionnaire", args=[case.pk, Screening.Kind.SRQ20])
-        return redirect(f"{url}?follow_up={follow_up.pk}")
-    ctx = {"case": case, "form": form, "title": _("Record a follow-up visit")}
+        try:
+            services.correct_intake_date(
+                case=case,
+                intake_date=form.cleaned_data["intake_date"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except IllegalMove as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The intake date is corrected; the visits not made yet moved with it.")
+            )
+            return redirect(case)
+    ctx = {"case": case, "form": form, "title": _("Correct the intake date")}
     return render(request, "cases/part_form.html", ctx)
+
+
+def follow_up_record(request, pk, month):
+    """A scheduled visit: the form to record it, and once recorded, what to do at it."""
+    case = access.get_case_for(request.user, pk)
+    follow_up = case.follow_ups.filter(month=month).first()
+    if follow_up is None:
+        messages.error(
+            request,
+            _("There is no visit %(month)s months after intake in the schedule.")
+            % {"month": month},
+        )
+        return redirect(case)
+    if request.method == "POST" and not access.can_edit_case(request.user):
+        raise PermissionDenied
+    if follow_up.is_done:
+        if request.method == "POST":
+            messages.warning(request, _already_recorded(follow_up))
+            return redirect("cases:follow_up_record", pk=case.pk, month=month)
+        return _visit_tasks(request, case, follow_up)
+    if not access.can_edit_case(request.user):
+        # A health worker repeats the screenings of a visit the case worker records.
+        return _visit_tasks(request, case, follow_up)
+    if not case.is_open:
+        messages.error(request, _("The case is closed: its visits are no longer recorded."))
+        return redirect(case)
+    form = FollowUpVisitForm(request.POST or None, follow_up=follow_up)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_follow_up(
+                follow_up=follow_up,
+                visited_on=form.cleaned_data["visited_on"],
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+            )
+        except IllegalMove as error:
+            messages.error(request, str(error))
+            return redirect(case)
+        messages.success(request, _("Visit recorded. Now do what this visit asks for."))
+        return redirect("cases:follow_up_record", pk=case.pk, month=month)
+    ctx = {"case": case, "follow_up": follow_up, "form": form}
+    return render(request, "cases/follow_up_form.html", ctx)
+
+
+def _already_recorded(follow_up):
+    return _("This visit is already recorded (visited on %(date)s): nothing was changed.") % {
+        "date": date_format(follow_up.visited_on, "j F Y")
+    }
+
+
+def _visit_tasks(request, case, follow_up):
+    """What to do at a visit: the repeat questionnaires, and at 6 and 12 months the
+    outcome measure, each marked done once taken."""
+    kinds, done_here = set(), set()
+    for kind, visit_id in case.screenings.values_list("kind", "follow_up_id"):
+        kinds.add(kind)
+        if visit_id == follow_up.pk:
+            done_here.add(kind)
+    may_screen = access.can_screen(request.user) and case.is_open
+    query = f"?follow_up={follow_up.pk}"
+    tasks = [
+        {
+            "code": instrument.code,
+            "label": instrument.name,
+            "done": instrument.code in done_here,
+            "url": reverse("cases:questionnaire", args=[case.pk, instrument.code]) + query
+            if may_screen
+            else "",
+        }
+        for instrument in schedule.repeated_instruments(kinds)
+    ]
+    occasion = schedule.OUTCOME_MONTHS.get(follow_up.month)
+    if occasion is not None:
+        # One measure per case and occasion: taken on another day, it still counts.
+        taken = case.outcome_measures.filter(occasion=occasion).exists()
+        may_measure = access.can_record_outcome(request.user) and case.is_open
+        tasks.append(
+            {
+                "code": occasion,
+                "label": _("Reintegration outcome measure"),
+                "done": taken,
+                "url": reverse("cases:outcome_new", args=[case.pk, occasion]) + query
+                if may_measure
+                else "",
+            }
+        )
+    ctx = {
+        "case": case,
+        "follow_up": follow_up,
+        "tasks": tasks,
+        "all_done": all(task["done"] for task in tasks),
+    }
+    return render(request, "cases/follow_up_visit.html", ctx)

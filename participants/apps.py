@@ -7,10 +7,14 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self):
-        from accounts import navigation
+        import datetime
 
-        from . import access, duplicate_views
+        from accounts import navigation, schedule
+
+        from . import access, duplicate_views, tasks
         from .pages import PARTICIPANT_PAGE
+
+        schedule.daily("find_duplicates", at=datetime.time(1, 0), task=tasks.find_duplicates)
 
         navigation.add(
             _("Participants"),

@@ -7,6 +7,8 @@ physical and mental illness.
 
 import datetime
 
+from django.utils import timezone
+
 from accounts.demo import OFFICE_NAME
 from accounts.models import Office, User
 from regions.models import Region
@@ -15,6 +17,7 @@ from .duplicate_scan import scan_office
 from .models import Consent, ConsentPurpose, HouseholdMember, MigrationEpisode, Participant, Problem
 
 MEKAR_BARU = "36.03.33"
+MEKAR_BARU_DAY = datetime.date(2025, 11, 5)
 
 # name, sex, birth date, village suffix, country, occupation, arrival, return type, problems,
 # narrative, has NIK
@@ -281,6 +284,101 @@ RETURNEES = [
     ),
 ]
 
+
+def recent_returnees(today: datetime.date):
+    """The returnees of the office's running program, who came home weeks before `today`
+    (the day the demo is seeded), so that the demo always shows a year in progress.
+    Same fields as RETURNEES, the arrival as a date, then the DTSEN decile when known."""
+
+    def weeks_ago(weeks):
+        return today - datetime.timedelta(weeks=weeks)
+
+    return [
+        (
+            "Wati Suryani",
+            "F",
+            "1990-05-17",
+            "2001",
+            "SA",
+            "Asisten rumah tangga",
+            weeks_ago(9),
+            "problem",
+            ["unpaid_wages", "physical_abuse"],
+            "Gaji 5 bulan tidak dibayar; dipukul.",
+            True,
+            2,
+        ),
+        (
+            "Eko Prasetyo",
+            "M",
+            "1986-01-30",
+            "2002",
+            "MY",
+            "Buruh perkebunan",
+            weeks_ago(8),
+            "deported",
+            ["undocumented_overstay", "documents_confiscated"],
+            "Paspor ditahan majikan; dideportasi lewat Nunukan.",
+            False,
+            3,
+        ),
+        (
+            "Lilis Suryati",
+            "F",
+            "1995-08-08",
+            "2003",
+            "TW",
+            "Perawat lansia",
+            weeks_ago(8),
+            "problem",
+            ["mental_illness", "unilateral_termination"],
+            "Diputus kontrak sepihak; cemas dan sulit tidur.",
+            True,
+        ),
+        (
+            "Darsih",
+            "F",
+            "1979-12-01",
+            "2004",
+            "SA",
+            "Asisten rumah tangga",
+            weeks_ago(10),
+            "sick",
+            ["physical_illness"],
+            "Hipertensi; dipulangkan karena sakit.",
+            True,
+            4,
+        ),
+        (
+            "Asep Saepudin",
+            "M",
+            "1992-04-21",
+            "2001",
+            "KR",
+            "Operator pabrik",
+            weeks_ago(9),
+            "work_accident",
+            ["work_accident", "social_security_claim"],
+            "Jari tangan kanan terjepit mesin; klaim JKK belum cair.",
+            True,
+            6,
+        ),
+        (
+            "Nining Kurniasih",
+            "F",
+            "1997-10-10",
+            "2002",
+            "HK",
+            "Asisten rumah tangga",
+            weeks_ago(7),
+            "problem",
+            ["sexual_violence"],
+            "Mengalami pelecehan; didampingi KBRI.",
+            True,
+        ),
+    ]
+
+
 # A few families left behind: participant index -> (relationship, name, sex, birth date, school)
 HOUSEHOLDS = {
     0: [
@@ -319,90 +417,111 @@ def seed(out) -> None:
     villages = {region.code: region for region in Region.objects.filter(parent_id=MEKAR_BARU)}
     created = 0
     for index, row in enumerate(RETURNEES):
-        (
-            name,
-            sex,
-            born,
-            village,
-            country,
-            occupation,
-            arrival,
-            return_type,
-            codes,
-            story,
-            has_nik,
-        ) = row
-        birth_date = datetime.date.fromisoformat(born)
-        nik = demo_nik(birth_date, sex, 101 + index) if has_nik else ""
-        lookup = {"nik": nik} if nik else {"full_name": name, "birth_date": birth_date}
-        if Participant.objects.filter(office=office, **lookup).exists():
-            continue
-        arrival_date = datetime.date.fromisoformat(arrival)
-        participant = Participant.objects.create(
-            office=office,
-            full_name=name,
-            nik=nik,
-            nik_missing_reason="" if nik else "KTP hilang di luar negeri",
-            sex=sex,
-            birth_date=birth_date,
-            birth_place="Tangerang",
-            phone=f"0812{8800000 + index * 137:07d}",
-            address=f"Kp. {villages[f'{MEKAR_BARU}.{village}'].name} RT 0{index % 9 + 1}/02",
-            village=villages[f"{MEKAR_BARU}.{village}"],
-            marital_status="married" if index % 3 else "divorced",
-            education="smp" if index % 2 else "sd",
-            civil_status_issues=[] if nik else ["no_ktp_el"],
-            jkn_segment="not_enrolled" if index % 4 == 0 else "pbi_apbn",
-            jkn_status="never" if index % 4 == 0 else "active",
-            narrative=story,
-            created_by=case_worker,
+        created += _register(
+            row, index, 101 + index, office, case_worker, problems, villages, MEKAR_BARU_DAY
         )
-        participant.problems.set([problems[code] for code in codes])
-        MigrationEpisode.objects.create(
-            participant=participant,
-            destination_country=country,
-            occupation=occupation,
-            sector="informal"
-            if "rumah tangga" in occupation or "Pengasuh" in occupation
-            else "formal",
-            placement_scheme="nonprocedural" if "trafficking" in codes else "p_to_p",
-            departure_date=arrival_date.replace(year=arrival_date.year - 2),
-            arrival_date=arrival_date,
-            return_type=return_type,
-        )
-        for relationship, member_name, member_sex, member_born, school in HOUSEHOLDS.get(index, []):
-            HouseholdMember.objects.create(
-                participant=participant,
-                relationship=relationship,
-                full_name=member_name,
-                sex=member_sex,
-                birth_date=datetime.date.fromisoformat(member_born),
-                school_status=school,
-            )
-        Consent.objects.create(
-            participant=participant,
-            given_by=Consent.GivenBy.PARTICIPANT,
-            # One returnee agreed to services but not to sharing with the civil registry.
-            purposes=[p for p in SHARING if index != 13 or p != ConsentPurpose.SHARE_DISDUKCAPIL],
-            method=Consent.Method.SIGNED_FORM,
-            given_at=datetime.date(2025, 11, 5),
-            recorded_by=case_worker,
-        )
-        if index in HOUSEHOLDS:
-            Consent.objects.create(
-                participant=participant,
-                given_by=Consent.GivenBy.FAMILY,
-                giver_name=HOUSEHOLDS[index][0][1],
-                purposes=[ConsentPurpose.REHABILITATION],
-                method=Consent.Method.SIGNED_FORM,
-                given_at=datetime.date(2025, 11, 5),
-                recorded_by=case_worker,
-            )
-        created += 1
     out.write(f"Mekar Baru returnees: {len(RETURNEES)} ({created} new).")
+    created = 0
+    recent = recent_returnees(timezone.localdate())
+    for index, row in enumerate(recent):
+        created += _register(
+            row,
+            index,
+            201 + index,
+            office,
+            case_worker,
+            problems,
+            villages,
+            row[6] + datetime.timedelta(weeks=2),
+        )
+    out.write(f"Returnees of the running program: {len(recent)} ({created} new).")
     _register_one_twice(office, case_worker)
     found = scan_office(office)
     out.write(f"Possible duplicates for the coordinator: {found} new.")
+
+
+def _register(row, index, serial, office, case_worker, problems, villages, consent_day) -> int:
+    """Register one returnee of a list above, unless registered already: 1 if new."""
+    (
+        name,
+        sex,
+        born,
+        village,
+        country,
+        occupation,
+        arrival,
+        return_type,
+        codes,
+        story,
+        has_nik,
+        *known_decile,
+    ) = row
+    birth_date = datetime.date.fromisoformat(born)
+    nik = demo_nik(birth_date, sex, serial) if has_nik else ""
+    lookup = {"nik": nik} if nik else {"full_name": name, "birth_date": birth_date}
+    if Participant.objects.filter(office=office, **lookup).exists():
+        return 0
+    arrival_date = datetime.date.fromisoformat(arrival) if isinstance(arrival, str) else arrival
+    participant = Participant.objects.create(
+        office=office,
+        full_name=name,
+        nik=nik,
+        nik_missing_reason="" if nik else "KTP hilang di luar negeri",
+        sex=sex,
+        birth_date=birth_date,
+        birth_place="Tangerang",
+        phone=f"0812{8800000 + index * 137:07d}",
+        address=f"Kp. {villages[f'{MEKAR_BARU}.{village}'].name} RT 0{index % 9 + 1}/02",
+        village=villages[f"{MEKAR_BARU}.{village}"],
+        marital_status="married" if index % 3 else "divorced",
+        education="smp" if index % 2 else "sd",
+        civil_status_issues=[] if nik else ["no_ktp_el"],
+        jkn_segment="not_enrolled" if index % 4 == 0 else "pbi_apbn",
+        jkn_status="never" if index % 4 == 0 else "active",
+        narrative=story,
+        dtsen_decile=known_decile[0] if known_decile else None,
+        created_by=case_worker,
+    )
+    participant.problems.set([problems[code] for code in codes])
+    MigrationEpisode.objects.create(
+        participant=participant,
+        destination_country=country,
+        occupation=occupation,
+        sector="informal" if "rumah tangga" in occupation or "Pengasuh" in occupation else "formal",
+        placement_scheme="nonprocedural" if "trafficking" in codes else "p_to_p",
+        departure_date=arrival_date.replace(year=arrival_date.year - 2),
+        arrival_date=arrival_date,
+        return_type=return_type,
+    )
+    for relationship, member_name, member_sex, member_born, school in HOUSEHOLDS.get(index, []):
+        HouseholdMember.objects.create(
+            participant=participant,
+            relationship=relationship,
+            full_name=member_name,
+            sex=member_sex,
+            birth_date=datetime.date.fromisoformat(member_born),
+            school_status=school,
+        )
+    Consent.objects.create(
+        participant=participant,
+        given_by=Consent.GivenBy.PARTICIPANT,
+        # One returnee agreed to services but not to sharing with the civil registry.
+        purposes=[p for p in SHARING if index != 13 or p != ConsentPurpose.SHARE_DISDUKCAPIL],
+        method=Consent.Method.SIGNED_FORM,
+        given_at=consent_day,
+        recorded_by=case_worker,
+    )
+    if index in HOUSEHOLDS:
+        Consent.objects.create(
+            participant=participant,
+            given_by=Consent.GivenBy.FAMILY,
+            giver_name=HOUSEHOLDS[index][0][1],
+            purposes=[ConsentPurpose.REHABILITATION],
+            method=Consent.Method.SIGNED_FORM,
+            given_at=consent_day,
+            recorded_by=case_worker,
+        )
+    return 1
 
 
 def _register_one_twice(office, case_worker):

@@ -7,9 +7,17 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self):
-        from accounts import navigation
+        import datetime
 
-        from . import access, panels
+        from accounts import navigation, schedule
+
+        from . import access, panels, reminders
+
+        schedule.daily(
+            "referral_reminders",
+            at=datetime.time(7, 0),
+            task=reminders.send_referral_reminders,
+        )
 
         navigation.add(
             _("Referrals"), "referrals:list", visible_to=access.can_open_referrals, order=30

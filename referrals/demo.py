@@ -1,16 +1,19 @@
 """Referrals of the Mekar Baru cases to the four agencies, in every status, some overdue."""
 
 import datetime
+import operator
+from functools import reduce
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.demo import AGENCIES
-from accounts.models import Agency, User
-from cases.demo import EVENT_DAY, PROGRAM_NAME
-from cases.models import Case
+from accounts.models import Agency, Notification, User
+from cases.demo import EVENT_DAY, PROGRAM_NAME, RUNNING_PROGRAM_NAME
+from cases.models import Case, PlanItem
 
 from . import services
-from .models import Referral, ReferralStatus, Service, Urgency
+from .models import Referral, ReferralStatus, Satisfaction, Service, Urgency
 
 S = ReferralStatus
 
@@ -85,6 +88,11 @@ def _keep_timeline_dates(referral):
 
 
 def seed(out) -> None:
+    _seed_mekar_baru(out)
+    _seed_running_program(out)
+
+
+def _seed_mekar_baru(out):
     cases = list(
         Case.objects.filter(program__name=PROGRAM_NAME)
         .select_related("participant", "program")
@@ -106,6 +114,8 @@ def seed(out) -> None:
             reason=f"Tindak lanjut skrining dan asesmen {case.participant.full_name}.",
             urgency=urgency,
             by=worker,
+            # The plan's step for that agency, where the plan has one.
+            plan_item=case.plan_items.filter(responsible_agency__type=agency_type).first(),
         )
         if moves is None:
             continue  # stays a draft
@@ -125,4 +135,69 @@ def seed(out) -> None:
         if overdue_days is not None:
             past = timezone.now() - datetime.timedelta(days=overdue_days)
             _move_in_time(referral, sent=past - (referral.due_at - referral.sent_at), due=past)
+    _confirm_the_grant(cases, worker)
+    # The notifications of these moves belong to a year ago, when they were read; the
+    # bell shows what happens in the running program.
+    referrals = Referral.objects.filter(case__in=cases).values_list("pk", flat=True)
+    Notification.objects.filter(
+        reduce(operator.or_, (Q(event__startswith=f"referral:{pk}:") for pk in referrals))
+    ).delete()
     out.write(f"Referrals: {len(PLAN)} to the four agencies, in every status.")
+
+
+def _confirm_the_grant(cases, worker):
+    """The productive-economy grant, confirmed with the returnee, with her feedback; the
+    PKH outcome waits for the case worker to confirm."""
+    for referral in Referral.objects.filter(
+        case__in=cases, service__code="productive_economy", status=S.COMPLETED
+    ):
+        services.confirm_with_returnee(
+            referral=referral,
+            by=worker,
+            received=True,
+            satisfaction=Satisfaction.SATISFIED,
+            feedback_note="Modal sudah diterima dan dipakai untuk warung.",
+        )
+
+
+# The running program's plan items that went to an agency, by intervention: the service
+# asked for and the moves the agency has made. The PKH proposal is in progress at Dinsos,
+# for its officer to complete; the others wait to be accepted.
+RUNNING_REFERRALS = {
+    "Usulan PKH": ("dinsos", "pkh_proposal", Urgency.NORMAL, [S.ACCEPTED, S.IN_PROGRESS]),
+    "Perekaman KTP-el dan NIK": ("disdukcapil", "ktp_el", Urgency.HIGH, []),
+    "Konseling psikolog": ("dinkes", "psychological_counselling", Urgency.HIGH, []),
+}
+
+
+def _seed_running_program(out):
+    items = list(
+        PlanItem.objects.filter(
+            case__program__name=RUNNING_PROGRAM_NAME, intervention__in=RUNNING_REFERRALS
+        ).select_related("case__participant", "responsible_agency")
+    )
+    if not items or Referral.objects.filter(plan_item__in=items).exists():
+        out.write("Running program referrals: already seeded." if items else "")
+        return
+    worker = User.objects.get(username="petugas")
+    officers = {u.agency_id: u for u in User.objects.filter(agency__isnull=False)}
+    for item in items:
+        agency_type, code, urgency, moves = RUNNING_REFERRALS[item.intervention]
+        referral = services.create_referral(
+            case=item.case,
+            agency=item.responsible_agency,
+            service=Service.objects.get(agency_type=agency_type, code=code),
+            reason=f"{item.intervention} untuk {item.case.participant.full_name}.",
+            urgency=urgency,
+            by=worker,
+            plan_item=item,
+        )
+        referral = services.send_referral(referral=referral, by=worker, version=referral.version)
+        for to in moves:
+            referral = services.move_referral(
+                referral=referral,
+                to=to,
+                by=officers[item.responsible_agency_id],
+                version=referral.version,
+            )
+    out.write(f"Running program referrals: {len(items)}, linked to their plan items.")

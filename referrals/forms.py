@@ -3,15 +3,33 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, AgencyType
+from cases.models import PlanItem
 from participants.documents import validate_upload
 
-from .models import Referral, Service
+from .models import Referral, Satisfaction, Service
+
+NOT_AN_OPEN_ITEM = _("Choose one of this case's plan items that is neither done nor cancelled.")
+
+
+def open_plan_items(case):
+    """The case's plan items a referral may still fulfil: neither done nor cancelled."""
+    return case.plan_items.exclude(
+        status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED]
+    ).order_by("due_date", "pk")
 
 
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
-        fields = ["agency", "service", "household_member", "reason", "urgency", "shared_chronology"]
+        fields = [
+            "plan_item",
+            "agency",
+            "service",
+            "household_member",
+            "reason",
+            "urgency",
+            "shared_chronology",
+        ]
         widgets = {
             "reason": forms.Textarea(attrs={"rows": 3}),
             "shared_chronology": forms.Textarea(attrs={"rows": 4}),
@@ -34,6 +52,11 @@ class ReferralForm(forms.ModelForm):
         self.fields["household_member"].queryset = case.participant.household.all()
         self.fields["household_member"].required = False
         self.fields["urgency"].choices = Referral._meta.get_field("urgency").choices
+        self.fields["plan_item"].queryset = open_plan_items(case)
+        self.fields["plan_item"].required = False
+        self.fields["plan_item"].label = _("Fulfils plan item")
+        self.fields["plan_item"].empty_label = _("None")
+        self.fields["plan_item"].error_messages["invalid_choice"] = NOT_AN_OPEN_ITEM
 
     def clean(self):
         cleaned = super().clean()
@@ -85,3 +108,53 @@ class SendForm(forms.Form):
         if len(value) > 2000:
             raise ValidationError(_("Keep the reason under 2,000 characters."))
         return value
+
+
+class PlanItemLinkForm(forms.Form):
+    """Which of the case's plan items an existing referral fulfils."""
+
+    plan_item = forms.ModelChoiceField(
+        label=_("Fulfils plan item"),
+        queryset=PlanItem.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        error_messages={"invalid_choice": NOT_AN_OPEN_ITEM},
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        kwargs.setdefault("initial", {"plan_item": referral.plan_item_id})
+        super().__init__(*args, **kwargs)
+        items = open_plan_items(referral.case)
+        if referral.plan_item_id:
+            # The item it fulfils stays a choice once done, so the form shows it.
+            items = items | referral.case.plan_items.filter(pk=referral.plan_item_id)
+        self.fields["plan_item"].queryset = items
+
+
+class ConfirmForm(forms.Form):
+    """The returnee confirms the outcome; the case worker asks what they thought of it."""
+
+    RECEIVED = {"yes": True, "no": False, "": None}
+
+    received = forms.ChoiceField(
+        label=_("Did the returnee receive the service?"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("", _("Not asked"))],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="",
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("Is the returnee satisfied with the service?"),
+        choices=[("", _("Not asked")), *Satisfaction.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("What the returnee said"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("The agency sees this feedback on its service: write only what is about it."),
+    )
+
+    def clean_received(self):
+        return self.RECEIVED[self.cleaned_data["received"]]

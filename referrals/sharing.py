@@ -2,6 +2,12 @@
 
 Identity is always shared. Everything else is named here, per agency type, and every
 page, letter and email an agency officer sees is built from `shared_data`.
+
+The returnee's feedback on a completed referral (service received, satisfied, what
+they said) is not a section of the person: it is about the agency's own service, so
+the officers of every agency type see it on their referral, as they see whether the
+outcome was confirmed. The plan item a referral fulfils is the office's plan and is
+not shown to them.
 """
 
 from accounts.models import AgencyType

@@ -11,4 +11,5 @@ urlpatterns = [
     path("referrals/<int:pk>/send/", views.referral_send, name="send"),
     path("referrals/<int:pk>/move/", views.referral_move, name="move"),
     path("referrals/<int:pk>/confirm/", views.referral_confirm, name="confirm"),
+    path("referrals/<int:pk>/plan-item/", views.referral_plan_item, name="plan_item"),
 ]

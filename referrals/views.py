@@ -12,9 +12,16 @@ from accounts.models import AccessLog
 from accounts.workflow import IllegalMove
 from cases import access as case_access
 
-from . import access, services
+from . import access, eligibility, services
 from .filters import BOXES, ReferralFilter
-from .forms import MoveForm, ReferralForm, SendForm
+from .forms import (
+    ConfirmForm,
+    MoveForm,
+    PlanItemLinkForm,
+    ReferralForm,
+    SendForm,
+    open_plan_items,
+)
 from .models import Referral, ReferralStatus, overdue_condition
 from .pages import REFERRAL_ACTIONS
 from .sharing import shared_data
@@ -59,7 +66,8 @@ def referral_list(request):
 
 def referral_new(request, case_pk):
     case = case_access.get_case_for(request.user, case_pk, write=True)
-    form = ReferralForm(request.POST or None, case=case)
+    initial = _from_plan_item(case, request.GET.get("plan_item", ""))
+    form = ReferralForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         referral = services.create_referral(
             case=case,
@@ -69,12 +77,40 @@ def referral_new(request, case_pk):
             urgency=form.cleaned_data["urgency"],
             household_member=form.cleaned_data["household_member"],
             shared_chronology=form.cleaned_data["shared_chronology"],
+            plan_item=form.cleaned_data["plan_item"],
             by=request.user,
         )
         messages.info(request, _("Check what the agency will see, then send the referral."))
         return redirect(referral)
-    ctx = {"case": case, "form": form, "namesakes": list(case.namesakes())}
+    ctx = {
+        "case": case,
+        "form": form,
+        "namesakes": list(case.namesakes()),
+        "hints": eligibility.hints(case.participant),
+        "chosen_type": _chosen_agency_type(form),
+    }
     return render(request, "referrals/form.html", ctx)
+
+
+def _from_plan_item(case, pk):
+    """The form's starting values for a referral that fulfils the plan item `pk`."""
+    if not pk.isdigit():
+        return {}
+    item = open_plan_items(case).filter(pk=pk).first()
+    if item is None:
+        return {}
+    initial = {"plan_item": item.pk, "reason": item.intervention}
+    if item.responsible_agency_id:
+        initial["agency"] = item.responsible_agency_id
+    return initial
+
+
+def _chosen_agency_type(form):
+    """The type of the agency the form has chosen so far, to point at its hints."""
+    pk = str(form["agency"].value() or "")
+    if not pk.isdigit():
+        return None
+    return form.fields["agency"].queryset.filter(pk=pk).values_list("type", flat=True).first()
 
 
 def _moves(referral, user):
@@ -93,6 +129,12 @@ def referral_detail(request, pk):
     if officer:
         AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
     moves = _moves(referral, request.user)
+    can_confirm = (
+        access.can_confirm_with_returnee(request.user)
+        and referral.status == ReferralStatus.COMPLETED
+        and referral.returnee_confirmed_at is None
+    )
+    can_link = access.can_follow_office_referrals(request.user) and referral.case.is_open
     ctx = {
         "referral": referral,
         "officer": officer,
@@ -106,9 +148,9 @@ def referral_detail(request, pk):
         "needs_override": referral.status == ReferralStatus.DRAFT
         and services.covering_consent(referral) is None,
         "transitions": referral.transitions.select_related("by").order_by("at", "pk"),
-        "can_confirm": access.can_confirm_with_returnee(request.user)
-        and referral.status == ReferralStatus.COMPLETED
-        and referral.returnee_confirmed_at is None,
+        "can_confirm": can_confirm,
+        "confirm_form": ConfirmForm() if can_confirm else None,
+        "link_form": PlanItemLinkForm(referral=referral) if can_link else None,
     }
     return render(request, "referrals/detail.html", ctx)
 
@@ -195,12 +237,47 @@ def referral_evidence(request, pk):
 
 
 @require_POST
+def referral_plan_item(request, pk):
+    referral = access.get_referral_for(request.user, pk)
+    if not access.can_follow_office_referrals(request.user):
+        raise PermissionDenied
+    form = PlanItemLinkForm(request.POST, referral=referral)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["plan_item"]))
+        return redirect(referral)
+    item = form.cleaned_data["plan_item"]
+    try:
+        services.link_plan_item(referral=referral, plan_item=item, by=request.user)
+    except IllegalMove as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The referral now fulfils the plan item “%(item)s”.") % {"item": item}
+            if item
+            else _("The referral no longer fulfils a plan item."),
+        )
+    return redirect(referral)
+
+
+@require_POST
 def referral_confirm(request, pk):
     referral = access.get_referral_for(request.user, pk)
     if not access.can_confirm_with_returnee(request.user):
         raise PermissionDenied
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, _("Nothing was recorded: %(errors)s") % {"errors": errors})
+        return redirect(referral)
     try:
-        services.confirm_with_returnee(referral=referral, by=request.user)
+        services.confirm_with_returnee(
+            referral=referral,
+            by=request.user,
+            received=form.cleaned_data["received"],
+            satisfaction=form.cleaned_data["satisfaction"],
+            feedback_note=form.cleaned_data["note"],
+        )
     except IllegalMove as error:
         messages.error(request, str(error))
     else:

@@ -18,6 +18,9 @@ AGGREGATE_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 ROW_EXPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Program reports (PDF, made at once or by the worker) and the office-wide figures.
 PROGRAM_REPORTERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+# A program's outcome report: counts and shares, never a name, so whoever reads the
+# aggregate figures reads it (the auditor counts the office's programs without opening them).
+OUTCOME_READERS = AGGREGATE_EXPORTERS
 
 # Read the access log and the change history (who did what, never the content itself).
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
@@ -26,6 +29,7 @@ PERMISSIONS = [
     ("Download aggregate exports (no names)", AGGREGATE_EXPORTERS),
     ("Download one row per participant (logged)", ROW_EXPORTERS),
     ("Make and download program reports", PROGRAM_REPORTERS),
+    ("Read and download a program's outcome report (counts, no names)", OUTCOME_READERS),
     ("See the office-wide figures on the home page", PROGRAM_REPORTERS),
     ("Read the access log and the change history of the office", AUDIT_READERS),
 ]
@@ -41,6 +45,10 @@ def can_export_rows(user) -> bool:
 
 def can_make_program_reports(user) -> bool:
     return has_role(user, PROGRAM_REPORTERS)
+
+
+def can_read_outcome_reports(user) -> bool:
+    return has_role(user, OUTCOME_READERS)
 
 
 def can_see_office_figures(user) -> bool:
@@ -67,6 +75,17 @@ def get_program_for_report(user, pk):
 
     program = case_access.get_program_for(user, pk)
     if not can_make_program_reports(user):
+        raise PermissionDenied
+    return program
+
+
+def get_program_for_outcomes(user, pk):
+    """The program, if the user may count its cases (404 otherwise) and read its
+    outcome report (403 for the office staff who see the program but not the report)."""
+    from cases.models import Program
+
+    program = get_object_or_404(Program.objects.countable_by(user).select_related("office"), pk=pk)
+    if not can_read_outcome_reports(user):
         raise PermissionDenied
     return program
 

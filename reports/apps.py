@@ -7,12 +7,17 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from accounts import navigation
+        import datetime
 
-        from . import access, panels
+        from accounts import navigation, schedule
+
+        from . import access, digest, panels, tasks, worklist
 
         panels.register()
+        navigation.add(_("Tasks"), "tasks", visible_to=worklist.has_work_list, order=5)
         navigation.add(
             _("Reports"), "reports:exports", visible_to=access.can_export_aggregates, order=40
         )
         navigation.add(_("Audit"), "audit:log", visible_to=access.can_read_audit, order=45)
+        schedule.daily("digest", at=datetime.time(6, 0), task=digest.send_daily_digests)
+        schedule.hourly("discard_report_files", task=tasks.discard_report_files)

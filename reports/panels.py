@@ -20,6 +20,12 @@ def program_report_button(request, program):
     return {"program": program}
 
 
+def outcome_report_button(request, program):
+    if not access.can_read_outcome_reports(request.user):
+        return None
+    return {"program": program}
+
+
 def referral_letter_link(request, referral):
     """The letter exists once the referral is sent."""
     if referral.status == ReferralStatus.DRAFT:
@@ -40,5 +46,6 @@ def participant_seen_by(request, participant):
 def register():
     PARTICIPANT_ACTIONS.add("reports/participant_button.html", participant_report_button)
     PROGRAM_ACTIONS.add("reports/program_button.html", program_report_button)
+    PROGRAM_ACTIONS.add("reports/outcome_report_button.html", outcome_report_button)
     REFERRAL_ACTIONS.add("reports/letter_link.html", referral_letter_link)
     PARTICIPANT_PAGE.add("reports/seen_by_panel.html", participant_seen_by, order=90)

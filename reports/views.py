@@ -21,18 +21,14 @@ from referrals.filters import BOXES
 from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, overdue_condition
 from referrals.sharing import shared_data
 
-from . import access, charts, exports, figures, program_report
+from . import access, charts, exports, figures, outcome_report, program_report, worklist
 from .models import ReportJob
 from .pdf import pdf_response, report_context
 
 OVERDUE_SHOWN = 10
-DECLINED_SHOWN = 10
 ALERTS_SHOWN = 20
 FIGURES_CACHE_SECONDS = 10 * 60
 MY_CASES_SHOWN = 20
-DUE_ITEMS_SHOWN = 30
-DUE_SOON_DAYS = 14
-TO_REASSIGN_SHOWN = 20
 
 
 def dashboard(request):
@@ -46,6 +42,28 @@ def dashboard(request):
     for panel in DASHBOARD_PANELS:
         ctx.update(panel(user))
     return render(request, "reports/dashboard.html", ctx)
+
+
+def tasks(request):
+    """Everything waiting for this user, section by section, the most urgent first."""
+    if not worklist.has_work_list(request.user):
+        raise Http404
+    sections = worklist.work_for(request.user)
+    ctx = {"sections": sections, "summary": worklist.summary(sections)}
+    return render(request, "reports/tasks.html", ctx)
+
+
+def _work_list(user):
+    """The first rows of each section of the work list, and the summary of them all."""
+    if not worklist.has_work_list(user):
+        return {}
+    sections = worklist.work_for(user, rows=worklist.HOME_ROWS_SHOWN)
+    return {
+        "has_work_list": True,
+        "work_summary": worklist.summary(sections),
+        # The alert banner above lists the alerts, with the form to record what was done.
+        "work_sections": [section for section in sections if section.code != "alerts"],
+    }
 
 
 def _alerts_and_stages(user):
@@ -75,7 +93,7 @@ def _alerts_and_stages(user):
 
 
 def _referrals(user):
-    """The referral counts, the overdue ones, and the declined ones waiting for review."""
+    """The referral counts and the overdue ones (declined ones are on the work list)."""
     if not referral_access.can_open_referrals(user):
         return {}
     referrals = Referral.objects.visible_to(user)
@@ -95,12 +113,6 @@ def _referrals(user):
         # An agency's own officers need not be told which agency is late.
         "show_agency": not referral_access.works_an_agency_inbox(user),
     }
-    if referral_access.can_review_declines(user):
-        ctx["declined"] = (
-            referrals.filter(status=ReferralStatus.DECLINED)
-            .select_related("agency", "service")
-            .order_by("pk")[:DECLINED_SHOWN]
-        )
     return ctx
 
 
@@ -134,7 +146,7 @@ def _office_figures(user):
 
 
 def _my_cases(user):
-    """A case worker's own open cases and the plan steps late or due soon."""
+    """A case worker's own open cases (the plan steps due are on the work list)."""
     if not case_access.has_caseload(user):
         return {}
     mine = Case.objects.visible_to(user).open().filter(case_worker=user)
@@ -144,39 +156,12 @@ def _my_cases(user):
             "-opened_at", "-pk"
         )[:MY_CASES_SHOWN],
         "my_case_count": mine.count(),
-        "due_items": (
-            PlanItem.objects.filter(case__in=mine, due_date__isnull=False)
-            .filter(due_date__lte=timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS))
-            .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
-            .select_related("case__participant__village", "responsible_agency")
-            .order_by("due_date", "pk")[:DUE_ITEMS_SHOWN]
-        ),
-        "today": timezone.localdate(),
     }
 
 
-def _cases_to_reassign(user):
-    """Open cases whose case worker was deactivated: someone else must take them on."""
-    if not case_access.can_assign_case(user):
-        return {}
-    orphaned = (
-        Case.objects.visible_to(user)
-        .open()
-        .filter(case_worker__isnull=False)
-        .filter(case_worker__is_active=False)
-    )
-    shown = list(
-        orphaned.select_related("participant__village", "program", "case_worker").order_by(
-            "case_worker__full_name", "participant__full_name", "pk"
-        )[:TO_REASSIGN_SHOWN]
-    )
-    # Counted apart only when there are more than are shown.
-    count = len(shown) if len(shown) < TO_REASSIGN_SHOWN else orphaned.count()
-    return {"to_reassign": shown, "to_reassign_count": count}
-
-
-# The home page's panels, top to bottom; each decides for itself whom it shows to.
-DASHBOARD_PANELS = [_alerts_and_stages, _cases_to_reassign, _referrals, _office_figures, _my_cases]
+# The home page's panels, top to bottom; each decides for itself whom it shows to. The
+# work list comes first; it also holds the open cases left without a case worker.
+DASHBOARD_PANELS = [_work_list, _alerts_and_stages, _referrals, _office_figures, _my_cases]
 
 
 def referral_letter(request, pk):
@@ -410,4 +395,34 @@ def export_participants(request, fmt):
     ]
     return _export_response(
         request, rows, header, name="peserta", fmt=fmt, detail="participants (rows)"
+    )
+
+
+def _outcome_context(request, program):
+    return {
+        "program": program,
+        "report": outcome_report.outcome_report(program, request.user),
+        "can_open_program": case_access.can_open_cases(request.user),
+    }
+
+
+def program_outcomes(request, pk):
+    """Who is better off: the program's outcomes as counts and shares, never a name."""
+    program = access.get_program_for_outcomes(request.user, pk)
+    return render(request, "reports/outcome_report.html", _outcome_context(request, program))
+
+
+def program_outcomes_pdf(request, pk):
+    """The outcome report as a PDF, made at once: its length does not grow with the
+    participants (a few tables of counts), unlike the program report's roster."""
+    program = access.get_program_for_outcomes(request.user, pk)
+    ctx = report_context(
+        _outcome_context(request, program), user=request.user, office=program.office
+    )
+    return pdf_response(
+        request,
+        outcome_report.TEMPLATE,
+        ctx,
+        filename=outcome_report.filename(program),
+        obj=program,
     )

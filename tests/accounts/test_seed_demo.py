@@ -1,7 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts import demo
 from accounts.models import Agency, Office, Role, User
@@ -73,15 +76,26 @@ def test_seed_demo_refuses_to_run_in_production(regions, settings):
 
 def test_seed_demo_registers_the_twenty_mekar_baru_returnees_once(regions):
     from participants import nik
+    from participants.demo import RETURNEES, recent_returnees
     from participants.models import Participant, PossibleDuplicate
 
     seed_demo()
     seed_demo()
 
-    # The twenty returnees, and Nurhayati registered a second time as "Noer Hayati".
+    # The twenty returnees, the running program's six, and Nurhayati registered a second
+    # time as "Noer Hayati". A name may come back in both lists: a person is also her birth date.
+    def registered_from(rows):
+        people = Q(pk__in=[])
+        for name, _sex, born, *_rest in rows:
+            people |= Q(full_name=name, birth_date=datetime.date.fromisoformat(born))
+        return Participant.objects.filter(people)
+
     twice = Participant.objects.get(full_name="Noer Hayati")
-    participants = Participant.objects.exclude(pk=twice.pk)
+    participants = registered_from(RETURNEES)
     assert participants.count() == 20
+    running = recent_returnees(timezone.localdate())
+    assert registered_from(running).count() == len(running) == 6
+    assert Participant.objects.exclude(pk=twice.pk).count() == 20 + 6
     pair = PossibleDuplicate.objects.get()
     assert {pair.first.full_name, pair.second.full_name} == {"Nurhayati", "Noer Hayati"}
     assert pair.decision == PossibleDuplicate.Decision.OPEN

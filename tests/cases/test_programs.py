@@ -92,9 +92,9 @@ def test_agency_officers_and_auditors_have_no_program_pages(client, program_a, r
         assert client.get(url).status_code == 404, url
 
 
-# Session, user, the user's office; the programs with their counts: the same however many
-# there are.
-PROGRAM_LIST_QUERIES = 4
+# Session, user, the user's office and the bell's unread count; the programs with their
+# counts: the same however many there are.
+PROGRAM_LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("how_many", [3, 30])
@@ -443,9 +443,9 @@ def fill_program(program, how_many, by):
 
 
 # Session, user; the program; its cases with their latest screenings and open-alert counts;
-# the user's office; the program's district; its partners; its open alerts: the same however
-# many are enrolled.
-ROSTER_QUERIES = 8
+# the bell's unread count; the user's office; the program's district; its partners; its open
+# alerts: the same however many are enrolled.
+ROSTER_QUERIES = 9
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
@@ -469,12 +469,13 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 
 # --- The dashboard ------------------------------------------------------------------------
 
-# Session, user, the user's office; the open cases by stage; the open alerts of the office
-# and their count; the open cases of deactivated case workers; the referral counts, the
-# overdue ones and the declined ones; then, the first time in ten minutes, the referrals
-# per agency and their medians, the problems and the cases per month: the same however
-# many cases the office has.
-DASHBOARD_QUERIES = 14
+# Session, user, the user's office and the bell's unread count; the work list's seven
+# sections (alerts, visits overdue, declined referrals, visits due, outcomes to confirm,
+# plan steps, cases without a case worker); the open cases by stage; the open alerts of the
+# office and their count; the referral counts and the overdue ones; then, the first time in
+# ten minutes, the referrals per agency and their medians, the problems and the cases per
+# month: the same however many cases the office has.
+DASHBOARD_QUERIES = 20
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
@@ -501,7 +502,11 @@ def test_the_dashboard_counts_only_the_offices_open_cases(
 ):
     enrol(program_a, coordinator_a, full_name="Ani Rahayu")
     services.change_case_status(
-        case=case_a, to=Case.Status.CLOSED, by=coordinator_a, close_reason="moved"
+        case=case_a,
+        to=Case.Status.CLOSED,
+        by=coordinator_a,
+        close_reason="moved",
+        outcome_summary="Pindah ke Lampung.",
     )
     client.force_login(coordinator_a)
 

@@ -1,5 +1,6 @@
 """Screenings through their pages: questionnaires, physical checks, alerts, roster, follow-ups."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -698,17 +699,17 @@ def test_a_bad_answer_from_the_roster_stays_on_the_same_participant(
 # --- Follow-up visits ---------------------------------------------------------------------
 
 
-def follow_up_url(case):
-    return f"/cases/{case.pk}/follow-ups/new/"
+def follow_up_url(case, month=1):
+    return f"/cases/{case.pk}/follow-ups/{month}/"
 
 
 def follow_up_data(**overrides):
-    data = {"month": "1", "visited_on": days_ago(0), "summary": "Usaha warung mulai berjalan."}
+    data = {"visited_on": days_ago(0), "summary": "Usaha warung mulai berjalan."}
     data.update(overrides)
     return data
 
 
-def test_recording_the_first_month_visit_leads_to_the_srq20_of_that_visit(
+def test_recording_the_first_month_visit_leads_to_what_to_do_at_that_visit(
     client, case_a, case_worker_a
 ):
     client.force_login(case_worker_a)
@@ -716,9 +717,12 @@ def test_recording_the_first_month_visit_leads_to_the_srq20_of_that_visit(
     response = client.post(follow_up_url(case_a), follow_up_data())
 
     assert response.status_code == 302
-    visit = FollowUp.objects.get()
-    assert (visit.case, visit.month, visit.recorded_by) == (case_a, 1, case_worker_a)
-    assert response.url == f"{srq_url(case_a)}?follow_up={visit.pk}"
+    assert response.url == follow_up_url(case_a)
+    visit = case_a.follow_ups.get(month=1)
+    assert (visit.visited_on.isoformat(), visit.recorded_by) == (days_ago(0), case_worker_a)
+    page = client.get(response.url)
+    [srq] = page.context["tasks"]
+    assert srq["url"] == f"{srq_url(case_a)}?follow_up={visit.pk}"
 
 
 def test_a_repeat_srq20_is_linked_to_its_visit_and_the_case_shows_the_change(
@@ -728,13 +732,15 @@ def test_a_repeat_srq20_is_linked_to_its_visit_and_the_case_shows_the_change(
         case=case_a, instrument=SRQ20, answers=srq_answers(range(1, 10)), by=health_worker_a
     )
     client.force_login(case_worker_a)
-    form_url = client.post(follow_up_url(case_a), follow_up_data()).url
-    visit = FollowUp.objects.get()
+    visit_page = client.post(follow_up_url(case_a), follow_up_data()).url
+    visit = case_a.follow_ups.get(month=1)
+    form_url = client.get(visit_page).context["tasks"][0]["url"]
 
     assert client.get(form_url).context["follow_up"] == visit
     response = client.post(form_url, srq_data(yes=[1, 3, 5, 20]))
 
     assert response.status_code == 302
+    assert response.url == visit_page
     repeat = Screening.objects.latest("pk")
     assert (repeat.score, repeat.follow_up) == (4, visit)
     page = client.get(case_a.get_absolute_url())
@@ -752,9 +758,12 @@ def test_the_same_visit_month_twice_is_refused(client, case_a, case_worker_a):
 
     response = client.post(follow_up_url(case_a), follow_up_data(summary="Lagi"))
 
-    assert response.status_code == 200
-    assert "month" in response.context["form"].errors
-    assert FollowUp.objects.count() == 1
+    assert response.status_code == 302
+    [(level, _text)] = messages_of(response)[-1:]
+    assert level == "warning"
+    visit = case_a.follow_ups.get(month=1)
+    assert visit.summary == "Usaha warung mulai berjalan."
+    assert case_a.follow_ups.exclude(visited_on=None).count() == 1
 
 
 def test_a_visit_in_the_future_is_refused(client, case_a, case_worker_a):
@@ -764,7 +773,7 @@ def test_a_visit_in_the_future_is_refused(client, case_a, case_worker_a):
 
     assert response.status_code == 200
     assert "visited_on" in response.context["form"].errors
-    assert not FollowUp.objects.exists()
+    assert not case_a.follow_ups.exclude(visited_on=None).exists()
 
 
 def test_health_worker_cannot_record_a_visit(client, case_a, health_worker_a):
@@ -773,7 +782,7 @@ def test_health_worker_cannot_record_a_visit(client, case_a, health_worker_a):
     response = client.post(follow_up_url(case_a), follow_up_data())
 
     assert response.status_code == 403
-    assert not FollowUp.objects.exists()
+    assert not FollowUp.objects.exclude(visited_on=None).exists()
 
 
 def test_case_worker_of_another_office_cannot_record_a_visit(client, case_a, case_worker_b):
@@ -782,15 +791,18 @@ def test_case_worker_of_another_office_cannot_record_a_visit(client, case_a, cas
     response = client.post(follow_up_url(case_a), follow_up_data())
 
     assert response.status_code == 404
-    assert not FollowUp.objects.exists()
+    assert not FollowUp.objects.exclude(visited_on=None).exists()
 
 
 def test_a_visit_of_another_case_cannot_be_borrowed_by_the_srq20(
     client, program_a, case_a, case_worker_a
 ):
     other = enrol(program_a, case_worker_a, full_name="Ani Rahayu")
-    visit = FollowUp.objects.create(
-        case=other, month=1, visited_on=days_ago(0), recorded_by=case_worker_a
+    visit = services.record_follow_up(
+        follow_up=other.follow_ups.get(month=1),
+        visited_on=datetime.date.fromisoformat(days_ago(0)),
+        summary="",
+        by=case_worker_a,
     )
     client.force_login(case_worker_a)
 
@@ -812,10 +824,13 @@ def test_a_malformed_visit_id_is_not_found(client, case_a, case_worker_a):
 
 
 def screen_at_visits(case, months, by):
-    """A follow-up visit for each month, each with its repeat SRQ-20 and a physical screening."""
+    """The visit of each month recorded, each with its repeat SRQ-20 and a physical screening."""
     for month in months:
-        visit = FollowUp.objects.create(
-            case=case, month=month, visited_on=days_ago(0), recorded_by=by
+        visit = services.record_follow_up(
+            follow_up=case.follow_ups.get(month=month),
+            visited_on=case.intake_date,
+            summary=f"Kunjungan bulan ke-{month}",
+            by=by,
         )
         services.record_questionnaire(
             case=case, instrument=SRQ20, answers=srq_answers(yes=[1, 2]), by=by, follow_up=visit
@@ -831,11 +846,12 @@ def screen_at_visits(case, months, by):
         )
 
 
-# Session, user; the case (access check) and the case with its participant, program and
-# worker; the problems; the latest period abroad; the screenings with their visits; the
-# office; the open alerts; the history; the visits; the plan; the notes; the referrals
-# (none here): the same however many screenings and visits the case has.
-CASE_PAGE_QUERIES = 14
+# Session, user; the unread notifications; the case (access check) and the case with its
+# participant, program and worker; the problems; the latest period abroad; the
+# screenings with their visits; the office; the open alerts; the history; the schedule's
+# visits; the plan; the notes; the outcome measures; the referrals (none here): the same
+# however many screenings and visits the case has.
+CASE_PAGE_QUERIES = 16
 
 
 @pytest.mark.parametrize("months", [[1], [1, 3, 6, 12]], ids=["one-visit", "four-visits"])
@@ -850,4 +866,6 @@ def test_case_page_query_count_does_not_grow_with_the_screenings(
 
     assert response.status_code == 200
     assert len(response.context["screenings"]) == 2 * len(months)
-    assert f"{months[-1]} bulan" in response.content.decode()
+    html = response.content.decode()
+    assert f"Kunjungan bulan ke-{months[-1]}" in html
+    assert html.count('data-state="done"') == len(months)

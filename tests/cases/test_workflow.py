@@ -61,6 +61,7 @@ def test_a_legal_move_writes_exactly_one_history_row_with_who_from_to_and_why(
         by=coordinator_a,
         reason="Sesuai rapat kasus",
         close_reason=Case.CloseReason.GOALS_MET if target == Status.CLOSED else "",
+        outcome_summary="Usaha warung berjalan" if target == Status.CLOSED else "",
     )
 
     case_a.refresh_from_db()
@@ -110,7 +111,11 @@ def test_closing_without_a_reason_from_the_list_is_refused_and_writes_nothing(
 ):
     with pytest.raises(IllegalMove):
         services.change_case_status(
-            case=case_a, to=Status.CLOSED, by=coordinator_a, close_reason=close_reason
+            case=case_a,
+            to=Status.CLOSED,
+            by=coordinator_a,
+            close_reason=close_reason,
+            outcome_summary="Pindah ke Lampung",
         )
 
     case_a.refresh_from_db()
@@ -128,6 +133,7 @@ def test_closing_with_a_reason_records_the_reason_and_when(case_a, coordinator_a
         by=coordinator_a,
         reason="Pindah ke Lampung",
         close_reason=Case.CloseReason.MOVED,
+        outcome_summary="Pindah ke Lampung bersama keluarga sebelum pendampingan selesai.",
     )
 
     case_a.refresh_from_db()
@@ -210,7 +216,13 @@ def test_coordinator_closes_a_case_with_a_reason(client, case_a, coordinator_a):
 
     response = client.post(
         move_url(case_a),
-        {"to": "closed", "close_reason": "goals_met", "reason": "Usaha warung berjalan"},
+        {
+            "to": "closed",
+            "close_reason": "goals_met",
+            "reason": "Usaha warung berjalan",
+            "outcome_summary": "Usaha warung berjalan, utang lunas.",
+            "returnee_rating": "helpful",
+        },
     )
 
     assert response.status_code == 302
@@ -230,10 +242,8 @@ def test_coordinator_closing_without_a_reason_gets_an_error_and_nothing_is_writt
 
     response = client.post(move_url(case_a), {"to": "closed", "close_reason": ""})
 
-    assert response.status_code == 302
-    [(level, text)] = messages_of(response)
-    assert level == "error"
-    assert "Pilih alasan kasus ditutup." in text
+    assert response.status_code == 400
+    assert "Pilih alasan kasus ditutup." in response.content.decode()
     case_a.refresh_from_db()
     assert case_a.status == Status.INTAKE
     assert history(case_a) == []
@@ -267,11 +277,8 @@ def test_an_illegal_move_through_the_view_shows_an_error_and_writes_nothing(
 
     response = client.post(move_url(case_a), {"to": target})
 
-    assert response.status_code == 302
-    assert response.url == case_a.get_absolute_url()
-    [(level, text)] = messages_of(response)
-    assert level == "error"
-    assert text.startswith("Kasus tidak dipindahkan")
+    assert response.status_code == 400
+    assert response.context["form"].errors["to"]
     case_a.refresh_from_db()
     assert case_a.status == Status.INTAKE
     assert history(case_a) == []
@@ -283,8 +290,8 @@ def test_a_closed_case_cannot_be_moved_through_the_view(client, case_a, coordina
 
     response = client.post(move_url(case_a), {"to": "implementation"})
 
-    assert response.status_code == 302
-    assert [level for level, _text in messages_of(response)] == ["error"]
+    assert response.status_code == 400
+    assert response.context["form"].errors
     case_a.refresh_from_db()
     assert case_a.status == Status.CLOSED
     assert history(case_a) == []

@@ -257,8 +257,9 @@ def test_there_is_nothing_to_reveal_without_a_nik_or_kk(client, case_worker_a, p
 # five prefetches (problems, episodes, household, consents with evidence, documents), the
 # cases (none here; their programs and referrals follow when there are), the merges the
 # record absorbed (its "merged records" panel: no row says beforehand that there are
-# none), the access-log insert and the user's office in the page header.
-DETAIL_QUERIES = 13
+# none), the access-log insert, the user's office in the page header and the unread
+# notifications of the bell.
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("how_many", [1, 12])

@@ -190,9 +190,10 @@ def test_a_pair_with_a_merged_record_leaves_the_list(client, coordinator_a, offi
     assert [merge for merge, _ in response.context["merges"]] == [ParticipantMerge.objects.get()]
 
 
-# Session, user, the office in the header; the pairs' count and page with both people and
-# their villages; the recent merges with both records, their villages and the authors.
-LIST_QUERIES = 6
+# Session, user, the office and the bell's unread count in the header; the pairs' count and
+# page with both people and their villages; the recent merges with both records, their
+# villages and the authors.
+LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize("how_many", [1, PAGE_SIZE + 5])

@@ -520,10 +520,10 @@ def test_the_search_finds_nobody_of_another_office(
     assert searched(client, case_worker_a, PHONE) == []
 
 
-# Session, user, the user's office; the count, the page's ids and its rows (with village
-# and latest country); the filter's regencies, problems and recorded countries: the same
-# however many people match.
-NAME_SEARCH_QUERIES = 9
+# Session, user, the user's office, the bell's unread count; the count, the page's ids and
+# its rows (with village and latest country); the filter's regencies, problems and recorded
+# countries: the same however many people match.
+NAME_SEARCH_QUERIES = 10
 
 
 @pytest.mark.parametrize("how_many", [1, PAGE_SIZE + 5])

@@ -233,7 +233,11 @@ def same_program(older, newer, case_worker_a, program_a, dinsos, service):
     has one too), with a screening and an alert on it, and more that can move."""
     kept = enrol(older, program_a, case_worker_a)
     FollowUp.objects.create(
-        case=kept, month=1, visited_on=datetime.date(2025, 12, 5), recorded_by=case_worker_a
+        case=kept,
+        month=1,
+        due_on=datetime.date(2025, 12, 5),
+        visited_on=datetime.date(2025, 12, 5),
+        recorded_by=case_worker_a,
     )
     screen(kept, case_worker_a)
     PlanItem.objects.create(
@@ -242,10 +246,18 @@ def same_program(older, newer, case_worker_a, program_a, dinsos, service):
 
     duplicate = enrol(newer, program_a, case_worker_a)
     month_one = FollowUp.objects.create(
-        case=duplicate, month=1, visited_on=datetime.date(2025, 12, 6), recorded_by=case_worker_a
+        case=duplicate,
+        month=1,
+        due_on=datetime.date(2025, 12, 6),
+        visited_on=datetime.date(2025, 12, 6),
+        recorded_by=case_worker_a,
     )
     FollowUp.objects.create(
-        case=duplicate, month=3, visited_on=datetime.date(2026, 2, 6), recorded_by=case_worker_a
+        case=duplicate,
+        month=3,
+        due_on=datetime.date(2026, 2, 6),
+        visited_on=datetime.date(2026, 2, 6),
+        recorded_by=case_worker_a,
     )
     at_visit = screen(duplicate, case_worker_a, follow_up=month_one)
     Alert.objects.create(case=duplicate, screening=at_visit, code="urgent_blood_pressure")

@@ -242,11 +242,11 @@ def test_the_log_pages_newest_first_without_counting_the_table(
 
 # Session, user, the people of the office (for the filter, and for the entries of each),
 # the entries, their people, one query per kind of object on the page (participants,
-# cases, referrals) and the user's office in the page header.
-LOG_QUERIES = 10
+# cases, referrals), the user's office and the bell's unread count in the page header.
+LOG_QUERIES = 11
 # Session, user, the participant, the people for the filter, the record's objects, the
-# entries, their people and the office in the page header.
-PARTICIPANT_LOG_QUERIES = 8
+# entries, their people, the office and the bell's unread count in the page header.
+PARTICIPANT_LOG_QUERIES = 9
 
 
 @pytest.mark.parametrize("how_many", [3, PAGE_SIZE + 5])
@@ -358,8 +358,8 @@ def test_the_coordinator_reads_values_but_not_the_narrative_and_a_masked_nik(
 
 
 # Session, user, the participant, the events, their people, the programs their cases
-# name, and the office in the page header.
-HISTORY_QUERIES = 7
+# name, and the office and the bell's unread count in the page header.
+HISTORY_QUERIES = 8
 
 
 @pytest.mark.parametrize("how_many", [1, 8])

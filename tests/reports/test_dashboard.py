@@ -202,7 +202,9 @@ def test_a_case_worker_sees_their_cases_and_the_plan_steps_due(
 
     response = client.get("/")
 
-    assert list(response.context["due_items"]) == [late, soon]
+    sections = response.context["work_sections"]
+    plan_items = next(section for section in sections if section.code == "plan_items")
+    assert [row.item for row in plan_items.rows] == [late, soon]
     page = response.content.decode()
     assert "Urus KK baru" in page and "terlambat" in page
     assert "Modal usaha" not in page and "Bukan kasus saya" not in page
@@ -259,9 +261,11 @@ def test_the_office_figures_are_counted_once_in_ten_minutes_for_each_office(
     # The same figures, with the time they were counted; what needs acting on is live.
     assert second.context["completion"].values == first.context["completion"].values
     assert "Angka kantor per" in second.content.decode()
-    # Session, user, office; stages, alerts and their count; the cases of deactivated
-    # case workers; the referral counts, overdue and declined ones: none of the figures.
-    assert len(again) == 10
+    # Session, user, office and the bell's unread count; the work list's seven sections
+    # (alerts, visits overdue, declined referrals, visits due, outcomes to confirm, plan
+    # steps, cases without a case worker); stages, alerts and their count; the referral
+    # counts and the overdue ones: none of the figures.
+    assert len(again) == 16
     # Another office's coordinator gets that office's own figures.
     coordinator_b = UserFactory(role="coordinator", office=case_b.program.office)
     client.force_login(coordinator_b)

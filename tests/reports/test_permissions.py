@@ -27,6 +27,8 @@ def objects(case_a, case_worker_a, coordinator_a, dinsos, settings, tmp_path):
         "participant": case_a.participant.pk,
         "referral_letter": referral.pk,
         "program": case_a.program.pk,
+        "program_outcomes": case_a.program.pk,
+        "program_outcomes_pdf": case_a.program.pk,
         "job": job.pk,
         "job_download": job.pk,
     }

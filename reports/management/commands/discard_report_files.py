@@ -7,7 +7,7 @@ from reports.program_report import discard_old_files
 class Command(BaseCommand):
     help = (
         "Delete program report files older than REPORT_KEEP_HOURS: they name people. "
-        "Run it from cron or a systemd timer, e.g. every hour."
+        "Scheduled hourly by run_schedule; run it by hand to clear them now."
     )
 
     def handle(self, *args, **options):
