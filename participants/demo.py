@@ -350,7 +350,7 @@ def recent_returnees(today: datetime.date):
             4,
         ),
         (
-            "Asep Saepudin",
+            "Ujang Hermawan",
             "M",
             "1992-04-21",
             "2001",

@@ -114,7 +114,7 @@ def test_an_office_runs_itself(browser, live_server, page, log_in, office_world,
     page.get_by_role("button", name="Nonaktifkan").click()
     expect(page.get_by_text("tidak dapat masuk lagi")).to_be_visible()
     menu(page, "Beranda").click()
-    panel = page.locator("section.to-reassign")
+    panel = page.locator("#work-unassigned")
     panel.get_by_role("link", name=participant.full_name).click()
     page.select_option("#id_case_worker", label="Wulan Sari")
     page.get_by_role("button", name="Tugaskan").click()

@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from participants.demo import RETURNEES
 from participants.models import Participant, PossibleDuplicate
 from tests.e2e.conftest import mekar_baru_event
 
@@ -18,7 +19,9 @@ from tests.e2e.conftest import mekar_baru_event
 @pytest.fixture
 def mekar_baru(demo_world):
     """The demo returnees (Nurhayati registered twice among them), all on the roster."""
-    return mekar_baru_event(lambda participants: participants.exclude(full_name="Noer Hayati"))
+    return mekar_baru_event(
+        lambda participants: participants.filter(full_name__in=[row[0] for row in RETURNEES])
+    )
 
 
 def test_every_person_on_the_roster_is_told_apart_at_a_glance(
