@@ -7,6 +7,7 @@ opens the administration site) and the rules about people and organisations (who
 manages whom, and which agencies an office works with).
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -27,6 +28,9 @@ ROLES_GIVEN_BY_MANAGERS = frozenset(
 ORGANISATION_ADMINS = frozenset({Role.ADMIN})
 # Read the mail the development server would have sent.
 MAILBOX_READERS = frozenset({Role.ADMIN})
+# Must log in with a one-time code from an authenticator app when REQUIRE_2FA is on;
+# anyone may turn it on for themselves.
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 PERMISSIONS = [
     ("See the rows of every office", EVERY_OFFICE),
@@ -35,6 +39,7 @@ PERMISSIONS = [
     ("Add, edit, invite and deactivate the office's people and agency officers", PEOPLE_MANAGERS),
     ("Set up offices and agencies", ORGANISATION_ADMINS),
     ("Read the development mailbox (development only)", MAILBOX_READERS),
+    ("Must use two-factor login (when REQUIRE_2FA is on)", TWO_FACTOR_ROLES),
 ]
 
 
@@ -65,6 +70,14 @@ def can_manage_organisations(user) -> bool:
 
 def can_read_mailbox(user) -> bool:
     return has_role(user, MAILBOX_READERS)
+
+
+def needs_two_factor(user) -> bool:
+    return settings.REQUIRE_2FA and has_role(user, TWO_FACTOR_ROLES)
+
+
+def can_turn_off_two_factor(user) -> bool:
+    return user.is_authenticated and not needs_two_factor(user)
 
 
 def people_of(user):

@@ -13,11 +13,15 @@ class AccountsConfig(AppConfig):
             user_login_failed,
         )
 
-        from . import navigation, signals
+        from . import idle_sessions, navigation, signals, two_factor
 
         navigation.register()
 
         user_logged_in.connect(signals.log_login, dispatch_uid="accounts.log_login")
+        user_logged_in.connect(idle_sessions.remember_login, dispatch_uid="accounts.idle_sessions")
+        user_logged_in.connect(
+            two_factor.remember_what_is_owed, dispatch_uid="accounts.two_factor_pending"
+        )
         user_logged_out.connect(signals.log_logout, dispatch_uid="accounts.log_logout")
         user_login_failed.connect(
             signals.log_login_failed, dispatch_uid="accounts.log_login_failed"

@@ -1,3 +1,4 @@
+from . import two_factor
 from .navigation import menu_for
 from .notifications import UnreadCount
 
@@ -6,6 +7,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if two_factor.pending(request):
+        # Every section would lead back to the code page.
+        return {"menu": []}
     return {"menu": menu_for(user, request.path)}
 
 

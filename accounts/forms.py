@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,25 @@ class LoginForm(AuthenticationForm):
             code="invalid_login",
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A NUL in the username is one more wrong username, answered and counted as such.
+        username = self.fields["username"]
+        username.validators = [
+            v for v in username.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is not None and "\x00" in username:
+            # No account has such a name, and PostgreSQL can neither compare nor store it.
+            typed = username.replace("\x00", "\ufffd")
+            user_login_failed.send(
+                sender=__name__, credentials={"username": typed}, request=self.request
+            )
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 class ResetRequestForm(PasswordResetForm):

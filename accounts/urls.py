@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import forms
+from . import forms, two_factor_views
 
 urlpatterns = [
     path(
@@ -14,6 +14,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The one-time code after the password, its setup, and turning it off.
+    path("login/code/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/", two_factor_views.setup, name="two_factor_setup"),
+    path("two-factor/off/", two_factor_views.turn_off, name="two_factor_off"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),

@@ -5,16 +5,17 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import access, mailbox
+from . import access, login_lockout, mailbox, two_factor
 from .forms import ProfileForm
+from .two_factor_forms import TurnOffForm
 
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes lockout page: say what happened and when to try again."""
     cooloff = settings.AXES_COOLOFF_TIME
     ctx = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(cooloff.total_seconds() // 60) if cooloff else None,
+        "locked_until": login_lockout.locked_until(request),
     }
     return render(request, "accounts/locked_out.html", ctx, status=429)
 
@@ -32,7 +33,13 @@ def profile(request):
         response = redirect("profile")
         _remember_language(response, user.language)
         return response
-    return render(request, "accounts/profile.html", {"form": form})
+    ctx = {
+        "form": form,
+        "two_factor_on": two_factor.is_on_in_session(request),
+        "can_turn_off_two_factor": access.can_turn_off_two_factor(request.user),
+        "turn_off_form": TurnOffForm(user=request.user),
+    }
+    return render(request, "accounts/profile.html", ctx)
 
 
 def _remember_language(response, language):

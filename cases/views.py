@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
 from participants.filters import ParticipantFilter
 from participants.models import Participant
@@ -352,12 +352,7 @@ def alert_resolve(request, pk):
         messages.success(request, _("The action is recorded and the alert closed."))
     else:
         messages.error(request, _("Write what was done to close the alert."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = case.get_absolute_url()
-    return redirect(next_url)
+    return redirect(safe_next(request, case))
 
 
 def _case_part(request, case, form_class, title, save, *, instance=None):

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from accounts.redirects import safe_next
 
 
 class PurnaAdminSite(admin.AdminSite):
@@ -22,9 +22,4 @@ class PurnaAdminSite(admin.AdminSite):
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
             raise PermissionDenied
-        next_url = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = reverse("admin:index")
-        return redirect(next_url)
+        return redirect(safe_next(request, "admin:index"))

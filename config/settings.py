@@ -54,11 +54,14 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
     "template_partials",
+    "csp",
     "regions",
     "accounts",
     "participants",
@@ -70,16 +73,25 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: while the database is down, pages answer 503.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves a session's expiry along at most once a minute: it ends after the idle time.
+    "accounts.idle_sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Until the one-time code is entered, only the code pages and logout open.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Attaches the user and URL to every history event written in a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -136,6 +148,9 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
 
+# `manage.py backup` writes here; keep the folder off the database's disk.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backups")))
+
 # Program reports over more participants than this are made by the worker, with a
 # progress bar; their files are deleted this many hours after they are made.
 REPORT_BACKGROUND_PARTICIPANTS = env.int("REPORT_BACKGROUND_PARTICIPANTS", default=100)
@@ -169,21 +184,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A session lasts one working day and ends with the browser.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=int(timedelta(hours=9).total_seconds()))
+# A session ends after this many idle minutes (each request starts the count again,
+# accounts/idle_sessions.py) and with the browser. Changing the password ends the
+# user's other sessions.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: lock the account (not the office's shared IP address) after
-# repeated failures. Staff at an event share one connection.
+# django-axes: failures on one username from one address lock that pair only, so
+# nobody elsewhere can lock another person out; many failures from one address,
+# whatever the usernames, lock the address (accounts/login_lockout.py). A lock lasts the
+# cool-off and is not prolonged by further tries.
+AXES_HANDLER = "accounts.login_lockout.AddressAwareHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks to lock IP addresses too; an event hall or an office shares one
-# address, so a few typos would lock everyone out. The username lock stands.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Cut to what the attempt tables store, so any typed name is counted, never a 500.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_VERBOSE = False
+
+# Two-factor login (TOTP): coordinators and administrators must use it when this is
+# on (the default in production); anyone may turn it on from their profile.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Purna"
+# The client's address is REMOTE_ADDR unless this many proxies of our own stand in
+# front and append to X-Forwarded-For; with 0 the header is ignored, as anyone can send it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.login_lockout.client_address"
 
 # Password of the demo users made by `manage.py seed_demo` (development and training only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
@@ -237,6 +267,37 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Enforced in development too, so an inline script or style fails while it is written:
+# behaviour lives in static/js/purna.js, looks in static/css/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, switched off for every origin.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "hid": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

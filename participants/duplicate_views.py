@@ -5,12 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccessLog
+from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
 
 from . import access, merging
@@ -193,10 +193,7 @@ def merge_undo(request, pk):
         merging.undo_merge(merge=merge, by=request.user)
     except IllegalMove as refusal:
         messages.error(request, str(refusal))
-        back = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return redirect(back)
-        return redirect(merge.survivor)
+        return redirect(safe_next(request, merge.survivor))
     messages.success(
         request,
         _("The merge is undone: %(merged)s and %(survivor)s are two records again.")
