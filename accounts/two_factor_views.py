@@ -58,7 +58,7 @@ def setup(request):
         "form": form,
         "next": _next_for_form(request),
         # segno writes the SVG from the secret alone; nothing of the request goes in.
-        "qr_svg": mark_safe(two_factor.qr_svg(request.user, key)),  # noqa: S308
+        "qr_svg": mark_safe(two_factor.qr_svg(request.user, key)),  # noqa: S308 (SVG segno drew from our own data)
         "secret": two_factor.secret_for_typing(key),
         "required": access.needs_two_factor(request.user),
         "pending": two_factor.pending(request) is not None,

@@ -59,7 +59,7 @@ class DatabaseUnavailableMiddleware:
         if user is None:
             return None
         try:
-            user.is_authenticated  # noqa: B018
+            user.is_authenticated  # noqa: B018 (reading it loads the user: a query that may fail)
         except DATABASE_DOWN_ERRORS:
             return database_unavailable_response()
         return None
