@@ -10,11 +10,11 @@ participants it has just made.
 import datetime
 import random
 
-from django.db import connection
 from django.utils import timezone
 
 from accounts.demo import OFFICE_NAME
 from accounts.models import Office, Role, User
+from config.database_roles import analyze
 from regions.models import Region
 
 from . import instruments, schedule
@@ -95,9 +95,7 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
             rows = []
     made += _write(rows, rng, coordinator)
     out.write(f"Cases: {made} in {count} programs, with their screenings.")
-    with connection.cursor() as cursor:
-        for model in (Program, Case, Screening, Alert, FollowUp):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    analyze(Program, Case, Screening, Alert, FollowUp)
 
 
 def office_participants(office):

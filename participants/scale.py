@@ -3,10 +3,9 @@
 import datetime
 import random
 
-from django.db import connection
-
 from accounts.demo import OFFICE_NAME
 from accounts.models import Office, User
+from config.database_roles import analyze
 from regions.models import Region
 
 from .models import MigrationEpisode, Participant, ParticipantProblem, Problem
@@ -126,6 +125,4 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
         made += size
         out.write(f"  {made} / {participants} participants")
     # Fresh planner statistics, as autovacuum would gather them later.
-    with connection.cursor() as cursor:
-        for model in (Participant, MigrationEpisode, ParticipantProblem):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    analyze(Participant, MigrationEpisode, ParticipantProblem)

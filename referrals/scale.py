@@ -8,12 +8,11 @@ open ones is overdue. Run after cases/scale.py.
 import datetime
 import random
 
-from django.db import connection
-
 from accounts.demo import AGENCIES, OFFICE_NAME
 from accounts.models import Agency, Office, Role, User
 from cases.models import Case
 from cases.scale import PROGRAM_PREFIX
+from config.database_roles import analyze
 
 from .models import RESPONSE_TIME, Referral, ReferralStatus, ReferralTransition, Service
 from .services import ROMAN_MONTHS
@@ -58,9 +57,7 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
             batch = []
     made += _write(batch, rng, office, sender, agencies, officers, services)
     out.write(f"Referrals: {made}, with their moves.")
-    with connection.cursor() as cursor:
-        for model in (Referral, ReferralTransition):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    analyze(Referral, ReferralTransition)
 
 
 def _write(batch, rng, office, sender, agencies, officers, services):

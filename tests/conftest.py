@@ -7,7 +7,22 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Agency, Role
+from config.database_roles import use_role
 from tests.factories import AgencyFactory, OfficeFactory, UserFactory, banten_regions
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    # The test databases are created, migrated and dropped by the owner role...
+    use_role("owner")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    # ...and the tests run as the app's role, as the web server does.
+    use_role("app")
+    yield
+    use_role("owner")
 
 
 @pytest.fixture(autouse=True)

@@ -8,14 +8,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from config.database_roles import owner_settings
 from tests.cases.conftest import enrol, make_program
 from tests.factories import ParticipantFactory
 
 CHECKSUMMED_TABLES = ["accounts_user", "participants_participant", "cases_case"]
 
 
-def _connect(dbname):
-    database = connection.settings_dict
+def _connect(dbname, *, as_app=False):
+    """As the owner role, which makes databases and restores; or as the app's role."""
+    database = {**connection.settings_dict, **({} if as_app else owner_settings() or {})}
     return psycopg.connect(
         host=database["HOST"] or None,
         port=database["PORT"] or None,
@@ -105,6 +107,11 @@ def test_a_backup_restored_into_an_empty_database_brings_back_every_row(
             assert _checksum(restored, table) == _checksum(source, table), table
         # New rows after a restore get fresh ids, not ones already taken.
         assert _sequence_values(restored) == _sequence_values(source)
+    # The app's role may work in the restored database, with its rights as before.
+    with _connect(empty_database, as_app=True) as restored:
+        assert _row_counts(restored) == source_counts
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            restored.execute("TRUNCATE accounts_accesslog")
 
 
 @pytest.mark.django_db(transaction=True)

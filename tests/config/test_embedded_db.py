@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from config import embedded_db
+from config.db_roles import APP_ROLE, OWNER_ROLE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,16 +22,20 @@ def data_dir(tmp_path):
     embedded_db.stop(tmp_path)
 
 
-def connect(settings):
+def connect(settings, user=None):
     return psycopg.connect(
-        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], autocommit=True
+        dbname=settings["NAME"],
+        user=user or settings["USER"],
+        host=settings["HOST"],
+        autocommit=True,
     )
 
 
 def test_first_start_creates_the_database_with_trigram_support(data_dir):
     settings = embedded_db.ensure_running(data_dir)
 
-    with connect(settings) as conn:
+    # Migrations create the extension as the owner role.
+    with connect(settings, user=OWNER_ROLE) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         similarity = conn.execute("SELECT similarity('Siti Aminah', 'Siti Aminnah')").fetchone()[0]
     assert similarity > 0.5
@@ -106,3 +111,40 @@ def test_a_half_written_process_list_left_by_a_kill_does_not_stop_the_next_start
 
     with connect(settings) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+ROLE_AND_OWNER = """
+    SELECT r.rolsuper, r.rolcreaterole, pg_get_userbyid(d.datdba)
+    FROM pg_roles r, pg_database d WHERE r.rolname = current_user AND d.datname = current_database()
+"""
+
+
+def test_the_app_logs_in_as_a_plain_role_and_the_owner_role_owns_the_database(data_dir):
+    settings = embedded_db.ensure_running(data_dir)
+
+    assert settings["USER"] == APP_ROLE
+    with connect(settings) as conn:
+        assert conn.execute(ROLE_AND_OWNER).fetchone() == (False, False, OWNER_ROLE)
+    with connect(settings, user=OWNER_ROLE) as conn:
+        assert conn.execute(ROLE_AND_OWNER).fetchone() == (False, False, OWNER_ROLE)
+
+
+def test_a_cluster_made_before_the_roles_gets_them_and_hands_its_tables_over(data_dir):
+    settings = embedded_db.ensure_running(data_dir)
+    with connect(settings, user="postgres") as conn:
+        conn.execute("ALTER DATABASE purna OWNER TO postgres")
+        conn.execute("CREATE TABLE earlier (id serial PRIMARY KEY)")
+        conn.execute("DROP ROLE purna_app")
+    (data_dir / embedded_db.CLUSTER_DIR / embedded_db.ROLES_MARKER).unlink()
+    embedded_db.stop(data_dir)
+
+    settings = embedded_db.ensure_running(data_dir)
+
+    with connect(settings, user=OWNER_ROLE) as conn:
+        owners = conn.execute(
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname LIKE 'earlier%'"
+        ).fetchall()
+        assert conn.execute(ROLE_AND_OWNER).fetchone()[2] == OWNER_ROLE
+    assert owners == [(OWNER_ROLE,), (OWNER_ROLE,), (OWNER_ROLE,)]  # table, sequence, key
+    with connect(settings) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == (APP_ROLE,)

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # below never connect.
 BASE_ENV = {
     "PATH": os.environ.get("PATH", ""),
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/purna_settings_check",
+    "DATABASE_URL": "postgres://purna_app@127.0.0.1:5432/purna_settings_check",
+    "DATABASE_OWNER_URL": "postgres://purna_owner@127.0.0.1:5432/purna_settings_check",
     "DJANGO_DEBUG": "false",
 }
 
@@ -64,3 +65,16 @@ def test_deploy_check_has_no_warnings_in_production():
 
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_the_app_would_log_in_as_the_tables_owner():
+    result = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="purna.bp3mi.go.id",
+        DATABASE_OWNER_URL="",
+    )
+
+    assert "purna.W001" in result.stderr + result.stdout
+    assert "could empty or rewrite the access log" in result.stderr + result.stdout

@@ -6,6 +6,8 @@
 Only an empty database is accepted (create it with `createdb`): restoring over
 existing tables would mix two states of the data. The restore runs in one
 transaction, so it either brings back everything or leaves the database empty.
+It runs as the owner role, which then grants the app role its rights, as after
+a migration.
 """
 
 import subprocess
@@ -20,6 +22,7 @@ from accounts.management.commands.backup import (
     find_program,
     server_major_version,
 )
+from config.database_roles import grant_app_role, owner_settings
 
 USER_RELATIONS = """
     SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -28,18 +31,22 @@ USER_RELATIONS = """
 """
 
 
-def count_relations(database: dict, name: str) -> int:
+def connect(database: dict, name: str):
     try:
-        with psycopg.connect(
+        return psycopg.connect(
             host=database.get("HOST") or None,
             port=database.get("PORT") or None,
             user=database.get("USER") or None,
             password=database.get("PASSWORD") or None,
             dbname=name,
-        ) as conn:
-            return conn.execute(USER_RELATIONS).fetchone()[0]
+        )
     except psycopg.Error as error:
         raise CommandError(f"Cannot connect to database {name!r}: {error}") from error
+
+
+def count_relations(database: dict, name: str) -> int:
+    with connect(database, name) as conn:
+        return conn.execute(USER_RELATIONS).fetchone()[0]
 
 
 class Command(BaseCommand):
@@ -57,7 +64,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No backup file at {path}.")
-        database = connections["default"].settings_dict
+        database = {**connections["default"].settings_dict, **(owner_settings() or {})}
         name = database_name or database["NAME"]
         tables = count_relations(database, name)
         if tables:
@@ -87,4 +94,6 @@ class Command(BaseCommand):
         )
         if result.returncode != 0:
             raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
+        with connect(database, name) as conn, conn.cursor() as cursor:
+            grant_app_role(cursor, database["USER"])
         self.stdout.write(f"Restored {path} into database {name!r}.")

@@ -3,8 +3,9 @@ import gzip
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 
+from config.database_roles import analyze
 from regions.models import Region
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -58,8 +59,7 @@ class Command(BaseCommand):
         if changed:
             # 90,000 rows at once: the planner's statistics now, not when autovacuum
             # gets to them (a participant search joins villages).
-            with connection.cursor() as cursor:
-                cursor.execute(f'ANALYZE "{Region._meta.db_table}"')
+            analyze(Region)
         counts = {
             label: sum(1 for region in shipped.values() if region[1] == value)
             for value, label in Region.Level.choices
