@@ -3,9 +3,10 @@
 A file goes through four steps: upload (format, size and header checked), check
 (every row through the registration form's rules, in participants.import_rows),
 preview, and commit (every row in one transaction, or none). Files with more than
-IMPORT_BACKGROUND_ROWS rows are checked and written by the task worker
-(validate_import, commit_import) with a progress bar; smaller ones within the
-request, through the same functions.
+IMPORT_BACKGROUND_ROWS rows, or workbooks that unpack to more than a request
+should parse (spreadsheets.needs_worker), are checked and written by the task
+worker (validate_import, commit_import) with a progress bar; smaller ones within
+the request, through the same functions.
 """
 
 import logging
@@ -24,7 +25,7 @@ from accounts.workflow import IllegalMove
 from .import_rows import POSSIBLE_DUPLICATE, check_file
 from .models import ImportJob, MigrationEpisode, Participant, ParticipantProblem
 from .services import record_told_apart
-from .spreadsheets import ImportFileError
+from .spreadsheets import ImportFileError, needs_worker
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,13 @@ def _checked(job):
 
 
 def _in_background(job):
-    return job.total_rows > settings.IMPORT_BACKGROUND_ROWS
+    """Many rows, or a workbook too large to parse within a request, go to the worker."""
+    if job.total_rows > settings.IMPORT_BACKGROUND_ROWS:
+        return True
+    if not job.file:
+        return False
+    with job.file.open("rb") as fileobj:
+        return needs_worker(fileobj)
 
 
 def _progress_recorder(job):
