@@ -292,8 +292,9 @@ class AccessLog(models.Model):
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            detail=detail[:255],
-            path=request.get_full_path()[:500],
+            # PostgreSQL text holds no NUL character; a crafted URL may carry one.
+            detail=detail.replace("\x00", "")[:255],
+            path=request.get_full_path().replace("\x00", "")[:500],
             ip_address=request.META.get("REMOTE_ADDR") or None,
         )
 

@@ -7,15 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from accounts.access_log import reads_person_data
 from accounts.workflow import IllegalMove
 
 from . import access, outcomes, services
-from .models import OutcomeMeasure
+from .models import Case, OutcomeMeasure
 from .outcome_forms import OutcomeMeasureForm
 
 Occasion = OutcomeMeasure.Occasion
 
 
+@reads_person_data(Case, detail="outcome measure {occasion}")
 def outcome_new(request, pk, occasion):
     case = access.get_case_for(request.user, pk)
     if not access.can_record_outcome(request.user):

@@ -10,9 +10,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access_log import reads_person_data
 from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
-from participants.filters import ParticipantFilter
+from participants.filters import ParticipantFilter, search_detail
 from participants.models import Participant
 
 from . import access, instruments, outcome_views, schedule, services
@@ -75,6 +76,7 @@ def program_edit(request, pk):
     return render(request, "cases/program_form.html", {"form": form, "program": program})
 
 
+@reads_person_data(Program, detail="enrolled people")
 def program_detail(request, pk):
     program = access.get_program_for(request.user, pk)
     cases = list(program.cases.roster())
@@ -106,6 +108,7 @@ def _status_counts(cases):
     return [(Case.Status(status).label, count) for status, count in counts.items()]
 
 
+@reads_person_data(Program, detail=search_detail)
 def program_enrol(request, pk):
     """Pick participants from the (filterable) participant list and enrol them at once."""
     program = access.get_program_for(request.user, pk)
@@ -138,6 +141,7 @@ def program_enrol(request, pk):
     return render(request, "cases/program_enrol.html", ctx)
 
 
+@reads_person_data(Case)
 def case_detail(request, pk):
     case = access.get_case_for(request.user, pk)
     case = (
@@ -281,6 +285,7 @@ def _after_screening(request, case, url_name, *args, follow_up=None):
     return redirect(case)
 
 
+@reads_person_data(Case, detail="screening {code}")
 def screening_questionnaire(request, pk, code):
     case = access.get_case_for(request.user, pk)
     if not access.can_screen(request.user):
@@ -323,6 +328,7 @@ def screening_questionnaire(request, pk, code):
     return render(request, "cases/questionnaire.html", ctx)
 
 
+@reads_person_data(Case, detail="physical screening")
 def screening_physical(request, pk):
     case = access.get_case_for(request.user, pk)
     if not access.can_screen(request.user):
@@ -376,6 +382,7 @@ def plan_item_new(request, pk):
     return _case_part(request, case, PlanItemForm, _("Add a plan item"), save)
 
 
+@reads_person_data(Case, detail="plan item {item_pk}")
 def plan_item_edit(request, pk, item_pk):
     case = access.get_case_for(request.user, pk, write=True)
     item = get_object_or_404(case.plan_items, pk=item_pk)
@@ -424,6 +431,7 @@ def intake_date_correct(request, pk):
     return render(request, "cases/part_form.html", ctx)
 
 
+@reads_person_data(Case, detail="follow-up visit {month}")
 def follow_up_record(request, pk, month):
     """A scheduled visit: the form to record it, and once recorded, what to do at it."""
     case = access.get_case_for(request.user, pk)

@@ -92,10 +92,10 @@ def get_participant_for(user, pk, *, write=False):
 
 
 def get_import_job_for(user, pk):
-    """The import job, if it belongs to the user's office (404 otherwise); 403 for readers."""
+    """The import job, if it belongs to the user's office and the user may register
+    people (404 otherwise: a job is seen only by who may import)."""
     from .models import ImportJob
 
-    require_editor(user)
     # The problems found can run to megabytes: loaded only when the page shows them.
     jobs = ImportJob.objects.visible_to(user).select_related("created_by").defer("issues")
     return get_object_or_404(jobs, pk=pk)

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccessLog
+from accounts.access_log import reads_person_data
 from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
 
@@ -31,6 +31,19 @@ def require_merger(user):
         raise PermissionDenied
 
 
+def get_for_merger(user, queryset, pk):
+    """The pair or merge if the user sees it (404 otherwise), then 403 for non-mergers.
+
+    Looked up first, so that another office's pair is a 404 for everyone, as any other
+    record out of reach is.
+    """
+    access.require_reader(user)
+    found = get_object_or_404(queryset, pk=pk)
+    if not access.can_merge(user):
+        raise PermissionDenied
+    return found
+
+
 def _with_people(merges):
     return merges.select_related(
         *(f"survivor__{path}" for path in PERSON),
@@ -40,6 +53,13 @@ def _with_people(merges):
     )
 
 
+def _pairs_of(user):
+    # The pairs among the records the user reads: those of a merger's office are then
+    # theirs to decide, a reader's are a 403 (`get_for_merger`), another office's a 404.
+    people = Participant.objects.visible_to(user)
+    return PossibleDuplicate.objects.filter(first__in=people, second__in=people)
+
+
 def _merges_of(user):
     # A merge is the user's when its kept record is: the same rule as the records'.
     return _with_people(
@@ -47,6 +67,7 @@ def _merges_of(user):
     )
 
 
+@reads_person_data(detail="possible duplicates")
 def duplicate_list(request):
     require_merger(request.user)
     pairs = (
@@ -113,16 +134,23 @@ def _compare_rows(form, *, can_read_narrative):
     return rows
 
 
+def _pair_detail(request, pk):
+    first, second = PossibleDuplicate.objects.values_list("first_id", "second_id").get(pk=pk)
+    return f"compare participants {first} and {second}"
+
+
+# Both records are read in full here: the row names the pair and both records.
+@reads_person_data(PossibleDuplicate, detail=_pair_detail)
 def duplicate_compare(request, pk):
-    require_merger(request.user)
-    pair = get_object_or_404(
-        PossibleDuplicate.objects.visible_to(request.user).select_related(
+    pair = get_for_merger(
+        request.user,
+        _pairs_of(request.user).select_related(
             *(f"first__{path}" for path in PERSON),
             *(f"second__{path}" for path in PERSON),
             "first__created_by",
             "second__created_by",
         ),
-        pk=pk,
+        pk,
     )
     if pair.decision != PossibleDuplicate.Decision.OPEN:
         messages.info(request, _("This pair is already decided."))
@@ -149,9 +177,6 @@ def duplicate_compare(request, pk):
                 },
             )
             return redirect(merge.survivor)
-    # Both records are read in full here: both reads are logged, as on their own pages.
-    for participant in (form.left, form.right):
-        AccessLog.record(request, AccessLog.Action.VIEW, obj=participant)
     can_read_narrative = access.can_read_narrative(request.user)
     counts = merging.attached_counts(form.left, form.right)
     ctx = {
@@ -168,8 +193,7 @@ def duplicate_compare(request, pk):
 
 @require_POST
 def duplicate_different(request, pk):
-    require_merger(request.user)
-    pair = get_object_or_404(PossibleDuplicate.objects.visible_to(request.user), pk=pk)
+    pair = get_for_merger(request.user, _pairs_of(request.user), pk)
     form = DifferentPeopleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why these are two different people."))
@@ -187,8 +211,7 @@ def duplicate_different(request, pk):
 
 @require_POST
 def merge_undo(request, pk):
-    require_merger(request.user)
-    merge = get_object_or_404(_merges_of(request.user), pk=pk)
+    merge = get_for_merger(request.user, _merges_of(request.user), pk)
     try:
         merging.undo_merge(merge=merge, by=request.user)
     except IllegalMove as refusal:

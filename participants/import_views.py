@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.access_log import reads_person_data
 from accounts.workflow import IllegalMove
 
 from . import access, import_rows, imports, spreadsheets
@@ -66,6 +67,7 @@ def import_template(request):
     return response
 
 
+@reads_person_data(ImportJob)
 def import_job(request, pk):
     job = access.get_import_job_for(request.user, pk)
     return _job_page(request, job)

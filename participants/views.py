@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
 from accounts.workflow import IllegalMove
 
 from . import access, services
-from .filters import ParticipantFilter
+from .filters import ParticipantFilter, search_detail
 from .forms import (
     ArchiveForm,
     ConsentForm,
@@ -36,6 +37,7 @@ from .pages import PARTICIPANT_ACTIONS, PARTICIPANT_PAGE
 PAGE_SIZE = 25
 
 
+@reads_person_data(detail=search_detail)
 def participant_list(request):
     access.require_reader(request.user)
     participants = (
@@ -88,6 +90,7 @@ def participant_new(request):
     return render(request, "participants/form.html", ctx)
 
 
+@reads_person_data(Participant)
 def participant_detail(request, pk):
     participant = access.get_participant_for(request.user, pk)
     if participant.is_merged:
@@ -114,7 +117,6 @@ def participant_detail(request, pk):
         )
         .get(pk=participant.pk)
     )
-    AccessLog.record(request, AccessLog.Action.VIEW, obj=participant)
     summary = consent_summary(participant.consents.all())
     # Most records never move: their page spends no query on an empty history.
     transfers = (
@@ -139,6 +141,7 @@ def participant_detail(request, pk):
     return render(request, "participants/detail.html", ctx)
 
 
+@reads_person_data(Participant, detail="edit form")
 def participant_edit(request, pk):
     participant = access.get_participant_for(request.user, pk, write=True)
     episode = participant.latest_episode
@@ -222,6 +225,7 @@ def participant_transfer(request, pk):
     return render(request, "participants/transfer.html", ctx)
 
 
+@reads_person_data(detail="transfers")
 def transfer_list(request):
     access.require_reader(request.user)
     if not access.can_transfer(request.user):
@@ -280,9 +284,15 @@ def household_new(request, pk):
     )
 
 
+@reads_person_data(Participant, detail="family member {member_pk}")
 def household_edit(request, pk, member_pk):
     participant = access.get_participant_for(request.user, pk, write=True)
     member = get_object_or_404(participant.household, pk=member_pk)
+    if request.method == "GET" and member.nik:
+        # The form shows the family member's whole NIK to edit it.
+        services.reveal_identity_numbers(
+            request, participant=participant, reason=f"family member {member.pk} edit form"
+        )
     return _child_form_view(
         request,
         participant,
@@ -304,6 +314,7 @@ def episode_new(request, pk):
     )
 
 
+@reads_person_data(Participant, detail="period abroad {episode_pk}")
 def episode_edit(request, pk, episode_pk):
     participant = access.get_participant_for(request.user, pk, write=True)
     episode = get_object_or_404(participant.episodes, pk=episode_pk)

@@ -27,6 +27,10 @@ PERMISSIONS = [
     ("Send without a covering consent, with a recorded reason", REFERRAL_REVIEWERS),
     ("Send back or close a declined referral", REFERRAL_REVIEWERS),
     ("Accept, decline, start and complete referrals of their own agency", AGENCY_OFFICERS),
+    (
+        "Reveal the whole NIK shared with their agency, each reveal logged",
+        AGENCY_OFFICERS,
+    ),
 ]
 
 
@@ -42,6 +46,18 @@ def works_an_agency_inbox(user) -> bool:
 def can_follow_office_referrals(user) -> bool:
     """Office staff who see the referrals of their office's cases."""
     return has_role(user, REFERRAL_SENDERS)
+
+
+def can_reveal_shared_numbers(user, referral) -> bool:
+    """The whole NIK and KK of the person a referral shares, each reveal logged: office
+    staff who may reveal numbers; an officer whose agency's sharing rule has the NIK."""
+    from participants import access as participant_access
+
+    from .sharing import shares_nik
+
+    if works_an_agency_inbox(user):
+        return shares_nik(referral.agency.type)
+    return participant_access.can_reveal_nik(user)
 
 
 def can_send_without_consent(user) -> bool:

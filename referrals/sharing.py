@@ -37,6 +37,21 @@ def sections_for(agency_type) -> frozenset[str]:
     return frozenset(SHARING.get(agency_type, {IDENTITY}))
 
 
+def shares_nik(agency_type) -> bool:
+    """Whether the agency's officers may see the person's whole NIK (behind a logged reveal)."""
+    return IDENTITY in sections_for(agency_type)
+
+
+def masked_numbers(data) -> bool:
+    """Whether the shared data holds a NIK or KK number that its page shows masked."""
+    participant, member = data["participant"], data["member"]
+    return bool(
+        participant.nik
+        or (member is not None and member.nik)
+        or (CIVIL in data["sections"] and participant.kk_number)
+    )
+
+
 def shared_data(referral):
     """What the agency's officers see of the person, by the sharing rule of its type."""
     sections = sections_for(referral.agency.type)

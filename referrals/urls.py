@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/referrals/new/", views.referral_new, name="new"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
     path("referrals/<int:pk>/evidence/", views.referral_evidence, name="evidence"),
+    path("referrals/<int:pk>/nik/", views.referral_reveal_nik, name="reveal_nik"),
     path("referrals/<int:pk>/send/", views.referral_send, name="send"),
     path("referrals/<int:pk>/move/", views.referral_move, name="move"),
     path("referrals/<int:pk>/confirm/", views.referral_confirm, name="confirm"),

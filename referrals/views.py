@@ -8,9 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
 from accounts.workflow import IllegalMove
 from cases import access as case_access
+from cases.models import Case
+from participants import services as participant_services
+from participants.filters import search_detail
 
 from . import access, eligibility, services
 from .filters import BOXES, ReferralFilter
@@ -24,11 +28,12 @@ from .forms import (
 )
 from .models import Referral, ReferralStatus, overdue_condition
 from .pages import REFERRAL_ACTIONS
-from .sharing import shared_data
+from .sharing import masked_numbers, shared_data
 
 PAGE_SIZE = 25
 
 
+@reads_person_data(detail=search_detail)
 def referral_list(request):
     """An agency officer's inbox, or the office's outbox for BP3MI staff."""
     access.require_reader(request.user)
@@ -64,6 +69,7 @@ def referral_list(request):
     return render(request, "referrals/list.html", ctx)
 
 
+@reads_person_data(Case, kwarg="case_pk", detail="referral form")
 def referral_new(request, case_pk):
     case = case_access.get_case_for(request.user, case_pk, write=True)
     initial = _from_plan_item(case, request.GET.get("plan_item", ""))
@@ -123,11 +129,11 @@ def _moves(referral, user):
     ]
 
 
+@reads_person_data(Referral)
 def referral_detail(request, pk):
     referral = access.get_referral_for(request.user, pk)
     officer = access.works_an_agency_inbox(request.user)
-    if officer:
-        AccessLog.record(request, AccessLog.Action.VIEW, obj=referral)
+    shared = shared_data(referral)
     moves = _moves(referral, request.user)
     can_confirm = (
         access.can_confirm_with_returnee(request.user)
@@ -139,7 +145,9 @@ def referral_detail(request, pk):
         "referral": referral,
         "officer": officer,
         "actions": REFERRAL_ACTIONS.render(request, referral),
-        "shared": shared_data(referral),
+        "shared": shared,
+        "can_reveal_numbers": masked_numbers(shared)
+        and access.can_reveal_shared_numbers(request.user, referral),
         "moves": moves,
         "move_form": MoveForm(initial={"version": referral.version}),
         "send_form": SendForm(initial={"version": referral.version}),
@@ -156,8 +164,26 @@ def referral_detail(request, pk):
 
 
 @require_POST
+def referral_reveal_nik(request, pk):
+    """The whole NIK and KK numbers the referral shares, each reveal logged."""
+    referral = access.get_referral_for(request.user, pk)
+    shared = shared_data(referral)
+    if not masked_numbers(shared) or not access.can_reveal_shared_numbers(request.user, referral):
+        raise Http404
+    participant_services.reveal_identity_numbers(
+        request, participant=referral.case.participant, reason=f"referral {referral.pk}"
+    )
+    ctx = {"referral": referral, "shared": shared, "revealed": True}
+    if request.htmx:
+        return render(request, "referrals/shared.html#numbers", ctx)
+    return render(request, "referrals/nik_revealed.html", ctx)
+
+
+@require_POST
 def referral_send(request, pk):
     referral = access.get_referral_for(request.user, pk)
+    if not access.can_follow_office_referrals(request.user):
+        raise PermissionDenied
     form = SendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The referral was not sent."))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import sees_every_office
+from accounts.access_log import reads_person_data
 from accounts.models import AccessLog, User
 from cases import access as case_access
 from cases.models import Case, Program
@@ -407,6 +408,7 @@ def audit_export(request):
     return response
 
 
+@reads_person_data(Participant, detail="change history")
 def participant_history(request, pk):
     require_audit_reader(request.user)
     participant = get_object_or_404(
@@ -423,6 +425,7 @@ def participant_history(request, pk):
     return render(request, "reports/audit/history.html", ctx)
 
 
+@reads_person_data(Case, detail="change history")
 def case_history(request, pk):
     require_audit_reader(request.user)
     case = get_object_or_404(
@@ -443,6 +446,7 @@ def case_history(request, pk):
     return render(request, "reports/audit/history.html", ctx)
 
 
+@reads_person_data(Referral, detail="change history")
 def referral_history(request, pk):
     require_audit_reader(request.user)
     referrals = Referral.objects.countable_by(request.user).select_related(

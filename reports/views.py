@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can_use_admin_site, sees_every_office
+from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
 from cases import access as case_access
 from cases.models import Alert, Case, PlanItem, Program, Screening
@@ -31,6 +32,7 @@ FIGURES_CACHE_SECONDS = 10 * 60
 MY_CASES_SHOWN = 20
 
 
+@reads_person_data(detail="home page")
 def dashboard(request):
     """The landing page after login: what needs attention, panel by panel, for this role."""
     user = request.user
@@ -44,6 +46,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", ctx)
 
 
+@reads_person_data(detail="work list")
 def tasks(request):
     """Everything waiting for this user, section by section, the most urgent first."""
     if not worklist.has_work_list(request.user):

@@ -122,3 +122,20 @@ def load_reference_data():
 
     import_module("participants.migrations.0002_seed_problems").add_problems(apps, None)
     import_module("referrals.migrations.0002_service_catalogue").add_services(apps, None)
+
+
+def consent_to_dinsos(participant, by):
+    """Consent to rehabilitation and to sharing with Dinsos; nothing about Dinkes."""
+    import datetime
+
+    from participants.models import Consent, ConsentPurpose
+
+    return Consent.objects.create(
+        participant=participant,
+        decision=Consent.Decision.GIVEN,
+        given_by=Consent.GivenBy.PARTICIPANT,
+        purposes=[ConsentPurpose.REHABILITATION, ConsentPurpose.SHARE_DINSOS],
+        method=Consent.Method.SIGNED_FORM,
+        given_at=datetime.date(2025, 11, 5),
+        recorded_by=by,
+    )

@@ -4,7 +4,6 @@ The URLs come from the resolver, so a new view is covered without touching this 
 """
 
 import collections
-import datetime
 import re
 
 import pytest
@@ -18,11 +17,12 @@ from accounts.redirects import safe_next
 from cases.instruments import INSTRUMENTS, SRQ20
 from cases.models import Alert, Case, OutcomeOccasion, Program, Screening
 from cases.services import record_questionnaire
-from participants.models import Consent, ConsentPurpose, Participant
+from participants.models import Consent, Participant
 from referrals import services as referral_services
 from referrals.models import Referral, Service, Urgency
 from tests.cases.conftest import enrol, make_program
 from tests.cases.helpers import srq_answers
+from tests.factories import consent_to_dinsos
 
 pytestmark = pytest.mark.django_db
 
@@ -95,15 +95,7 @@ def world(office_a, coordinator_a, case_worker_a, health_worker_a, dinsos, regio
     record_questionnaire(
         case=case, instrument=SRQ20, answers=srq_answers(yes=[17]), by=health_worker_a
     )
-    Consent.objects.create(
-        participant=case.participant,
-        decision=Consent.Decision.GIVEN,
-        given_by=Consent.GivenBy.PARTICIPANT,
-        purposes=[ConsentPurpose.REHABILITATION, ConsentPurpose.SHARE_DINSOS],
-        method=Consent.Method.SIGNED_FORM,
-        given_at=datetime.date(2025, 11, 5),
-        recorded_by=case_worker_a,
-    )
+    consent_to_dinsos(case.participant, case_worker_a)
     referral = referral_services.create_referral(
         case=case,
         agency=dinsos,

@@ -424,8 +424,8 @@ def test_the_visit_page_query_count_does_not_grow_with_the_screenings(
     client.force_login(case_worker_a)
 
     # Session, user, unread notifications, the user's office; the case; the visit; the
-    # case's screenings; the outcome measure of the occasion.
-    with django_assert_num_queries(8):
+    # case's screenings; the outcome measure of the occasion; the access log's row.
+    with django_assert_num_queries(9):
         response = client.get(visit_url(case_a, 6))
 
     assert response.status_code == 200

@@ -851,7 +851,8 @@ def screen_at_visits(case, months, by):
 # screenings with their visits; the office; the open alerts; the history; the schedule's
 # visits; the plan; the notes; the outcome measures; the referrals (none here): the same
 # however many screenings and visits the case has.
-CASE_PAGE_QUERIES = 16
+# And the access log's row for the read.
+CASE_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("months", [[1], [1, 3, 6, 12]], ids=["one-visit", "four-visits"])

@@ -193,7 +193,8 @@ def test_a_pair_with_a_merged_record_leaves_the_list(client, coordinator_a, offi
 # Session, user, the office and the bell's unread count in the header; the pairs' count and
 # page with both people and their villages; the recent merges with both records, their
 # villages and the authors.
-LIST_QUERIES = 7
+# And the access log's row for the read.
+LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("how_many", [1, PAGE_SIZE + 5])
@@ -248,8 +249,14 @@ def test_the_compare_page_puts_both_side_by_side_and_logs_both_reads(
     assert older.nik not in page and older.nik_masked in page
     household = str(capfirst(HouseholdMember._meta.verbose_name_plural))
     assert (household, 0, 1) in [(str(label), *both) for label, *both in response.context["counts"]]
-    logged = AccessLog.objects.filter(action=AccessLog.Action.VIEW, user=coordinator_a)
-    assert set(logged.values_list("object_id", flat=True)) == {str(older.pk), str(newer.pk)}
+    # One row for the pair, naming both records read.
+    [logged] = AccessLog.objects.filter(action=AccessLog.Action.VIEW, user=coordinator_a)
+    assert (logged.object_type, logged.object_id) == (
+        "participants.possibleduplicate",
+        str(pair.pk),
+    )
+    first, second = sorted([older.pk, newer.pk], key=[pair.first_id, pair.second_id].index)
+    assert logged.detail == f"compare participants {first} and {second}"
 
 
 def test_merging_from_the_page_leads_to_the_kept_record(client, coordinator_a, older, newer, pair):

@@ -523,7 +523,8 @@ def test_the_search_finds_nobody_of_another_office(
 # Session, user, the user's office, the bell's unread count; the count, the page's ids and
 # its rows (with village and latest country); the filter's regencies, problems and recorded
 # countries: the same however many people match.
-NAME_SEARCH_QUERIES = 10
+# And the access log's row for the read.
+NAME_SEARCH_QUERIES = 11
 
 
 @pytest.mark.parametrize("how_many", [1, PAGE_SIZE + 5])

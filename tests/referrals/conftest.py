@@ -9,10 +9,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants.models import Consent, ConsentPurpose
 from referrals import services
 from referrals.models import Referral, ReferralStatus, Service, Urgency
 from tests.cases.conftest import enrol, make_program
+from tests.factories import consent_to_dinsos
 
 REASON = "Keluarga tidak punya penghasilan sejak kepulangan; perlu didaftarkan ke DTSEN."
 DECLINE_REASON = "Domisili di luar wilayah kerja kami."
@@ -38,15 +38,7 @@ def participant(case_a):
 @pytest.fixture
 def consent(participant, case_worker_a):
     """Consent to rehabilitation and to sharing with Dinsos; nothing about Dinkes."""
-    return Consent.objects.create(
-        participant=participant,
-        decision=Consent.Decision.GIVEN,
-        given_by=Consent.GivenBy.PARTICIPANT,
-        purposes=[ConsentPurpose.REHABILITATION, ConsentPurpose.SHARE_DINSOS],
-        method=Consent.Method.SIGNED_FORM,
-        given_at=datetime.date(2025, 11, 5),
-        recorded_by=case_worker_a,
-    )
+    return consent_to_dinsos(participant, case_worker_a)
 
 
 @pytest.fixture
