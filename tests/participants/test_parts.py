@@ -34,7 +34,11 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
+
+
+def tomorrow():
+    # Read at each use: a suite that runs past midnight in Jakarta sees the new day.
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 def detail_url(participant):
@@ -180,7 +184,7 @@ def test_family_member_born_in_the_future_is_refused(client, case_worker_a, part
     client.force_login(case_worker_a)
 
     response = client.post(
-        household_new_url(participant), household_data(nik="", birth_date=TOMORROW.isoformat())
+        household_new_url(participant), household_data(nik="", birth_date=tomorrow().isoformat())
     )
 
     assert error_codes(response, "birth_date") == ["future"]
@@ -257,7 +261,7 @@ def test_arrival_before_departure_is_refused(client, case_worker_a, participant)
 def test_a_date_in_the_future_is_refused(client, case_worker_a, participant, field):
     client.force_login(case_worker_a)
     data = episode_data(departure_date="2024-01-01", arrival_date="2025-01-01")
-    data[field] = TOMORROW.isoformat()
+    data[field] = tomorrow().isoformat()
 
     response = client.post(episode_new_url(participant), data)
 
@@ -428,7 +432,7 @@ def test_a_consent_dated_in_the_future_is_refused(client, case_worker_a, partici
     client.force_login(case_worker_a)
 
     response = client.post(
-        consent_new_url(participant), consent_data(given_at=TOMORROW.isoformat())
+        consent_new_url(participant), consent_data(given_at=tomorrow().isoformat())
     )
 
     assert error_codes(response, "given_at") == ["future"]
@@ -521,7 +525,7 @@ def test_withdrawal_before_the_consent_was_given_is_refused(client, case_worker_
 def test_withdrawal_in_the_future_is_refused(client, case_worker_a, consent):
     client.force_login(case_worker_a)
 
-    response = client.post(withdraw_url(consent), {"withdrawn_at": TOMORROW.isoformat()})
+    response = client.post(withdraw_url(consent), {"withdrawn_at": tomorrow().isoformat()})
 
     assert error_codes(response, "withdrawn_at") == ["future"]
     consent.refresh_from_db()

@@ -12,7 +12,12 @@ from reports import digest
 from tests.cases.conftest import enrol
 from tests.reports.conftest import refer
 
-TODAY = timezone.localdate()
+
+def today():
+    # Read at each use: a suite that runs past midnight in Jakarta sees the new day.
+    return timezone.localdate()
+
+
 DAY = datetime.timedelta(days=1)
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PROFILE_URL = "/accounts/profile/"
@@ -37,10 +42,10 @@ def mails_to(mailoutbox, user):
 @pytest.fixture
 def work(case_a, case_worker_a, program_a):
     """Siti Aminah's visit overdue and two visits due this week for case_worker_a."""
-    visit_due(case_a, 1, TODAY - 2 * DAY)
-    visit_due(case_a, 3, TODAY + 3 * DAY)
+    visit_due(case_a, 1, today() - 2 * DAY)
+    visit_due(case_a, 3, today() + 3 * DAY)
     dewi = enrol(program_a, case_worker_a, full_name="Dewi Lestari")
-    visit_due(dewi, 1, TODAY + DAY)
+    visit_due(dewi, 1, today() + DAY)
     return {"siti": case_a, "dewi": dewi}
 
 
@@ -53,7 +58,7 @@ def test_the_digest_counts_each_section_and_links_to_the_tasks(
         user=case_worker_a, kind="assigned", text="Kasus baru", url="/", event="e1"
     )
 
-    assert digest.send_digests(TODAY) == 1
+    assert digest.send_digests(today()) == 1
 
     [mail] = mailoutbox
     assert mail.to == [case_worker_a.email]
@@ -67,7 +72,7 @@ def test_the_digest_counts_each_section_and_links_to_the_tasks(
 def test_the_digest_names_nobody_and_shows_no_record(case_worker_a, work, mailoutbox):
     wants_digest(case_worker_a)
 
-    digest.send_digests(TODAY)
+    digest.send_digests(today())
 
     [mail] = mailoutbox
     for case in work.values():
@@ -81,7 +86,7 @@ def test_the_digest_names_nobody_and_shows_no_record(case_worker_a, work, mailou
 def test_the_digest_is_written_in_the_users_language(case_worker_a, work, mailoutbox):
     wants_digest(case_worker_a, language="id")
 
-    digest.send_digests(TODAY)
+    digest.send_digests(today())
 
     [mail] = mailoutbox
     # A sentence the reminders share, translated already.
@@ -100,7 +105,7 @@ def test_a_dinsos_officers_digest_counts_only_dinsos_referrals(
     wants_digest(dinsos_officer)
     wants_digest(dinkes_officer)
 
-    assert digest.send_digests(TODAY) == 2
+    assert digest.send_digests(today()) == 2
 
     [dinsos_mail] = mails_to(mailoutbox, dinsos_officer)
     assert "- 1 referral to accept\n" in dinsos_mail.body
@@ -113,16 +118,16 @@ def test_a_dinsos_officers_digest_counts_only_dinsos_referrals(
 def test_the_digest_is_sent_once_a_day(case_worker_a, work, mailoutbox):
     wants_digest(case_worker_a)
 
-    assert digest.send_digests(TODAY) == 1
-    assert digest.send_digests(TODAY) == 0
+    assert digest.send_digests(today()) == 1
+    assert digest.send_digests(today()) == 0
     # A second run holding the user as they were before the first one sends nothing.
     assert case_worker_a.digest_sent_on is None
-    assert digest.send_digest(case_worker_a, TODAY) is False
+    assert digest.send_digest(case_worker_a, today()) is False
 
     assert len(mailoutbox) == 1
     case_worker_a.refresh_from_db()
-    assert case_worker_a.digest_sent_on == TODAY
-    assert digest.send_digests(TODAY + DAY) == 1
+    assert case_worker_a.digest_sent_on == today()
+    assert digest.send_digests(today() + DAY) == 1
     assert len(mailoutbox) == 2
 
 
@@ -135,18 +140,18 @@ def test_a_digest_that_could_not_be_sent_is_tried_again(
         raise OSError("SMTP down")
 
     monkeypatch.setattr(digest, "send_mail", fail)
-    assert digest.send_digests(TODAY) == 0
+    assert digest.send_digests(today()) == 0
     case_worker_a.refresh_from_db()
     assert case_worker_a.digest_sent_on is None
 
     monkeypatch.undo()
-    assert digest.send_digests(TODAY) == 1
+    assert digest.send_digests(today()) == 1
 
 
 def test_nothing_is_sent_when_nothing_waits(case_worker_a, case_a, mailoutbox):
     wants_digest(case_worker_a)
 
-    assert digest.send_digests(TODAY) == 0
+    assert digest.send_digests(today()) == 0
 
     assert mailoutbox == []
     case_worker_a.refresh_from_db()
@@ -164,7 +169,7 @@ def test_nothing_is_sent_to_those_who_did_not_ask_have_no_email_or_left(
     coordinator_a.email = "koordinator@bp3mi.example"
     coordinator_a.save(update_fields=["email"])  # work waits, but no digest was asked for
 
-    assert digest.send_digests(TODAY) == 0
+    assert digest.send_digests(today()) == 0
 
     assert mailoutbox == []
 

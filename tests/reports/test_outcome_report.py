@@ -22,14 +22,20 @@ from tests.factories import UserFactory
 from tests.reports.conftest import refer
 
 S = ReferralStatus
-TODAY = timezone.localdate()
+
+
+def today():
+    # Read at each use: a suite that runs past midnight in Jakarta sees the new day.
+    return timezone.localdate()
+
+
 SRQ = instruments.SRQ20
 FINISHED = [S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED]
 NAMES = ("Ani Suryani", "Badriah", "Cucu Cahyati", "Dedeh Kurniasih", "Euis Komariah", "Fitri")
 
 
 def days_ago(days):
-    return TODAY - datetime.timedelta(days=days)
+    return today() - datetime.timedelta(days=days)
 
 
 def pdf_text(content):
@@ -154,7 +160,7 @@ def world(
     # B: on the day, overdue, due today, made early before it is due.
     visit(b, 1, due=days_ago(200), visited=days_ago(200), by=worker)
     visit(b, 3, due=days_ago(100))
-    visit(b, 6, due=TODAY)
+    visit(b, 6, due=today())
     visit(b, 12, due=days_ago(-100), visited=days_ago(1), by=worker)
     # C closed 50 days ago: month 3 was overdue by then, month 6 fell due after it closed.
     visit(c, 1, due=days_ago(90), visited=days_ago(80), by=worker)
@@ -381,7 +387,7 @@ def test_the_visit_counts_agree_with_a_recount_visit_by_visit(world, coordinator
 
     expected = {month: [0, 0, 0, 0] for month in (1, 3, 6, 12)}
     for case in counted_cases(world):
-        as_of = timezone.localtime(case.closed_at).date() if case.closed_at else TODAY
+        as_of = timezone.localtime(case.closed_at).date() if case.closed_at else today()
         for follow_up in FollowUp.objects.filter(case=case):
             if follow_up.due_on > as_of:
                 continue

@@ -20,7 +20,12 @@ from tests.cases.helpers import srq_answers
 from tests.factories import UserFactory
 from tests.reports.conftest import refer
 
-TODAY = timezone.localdate()
+
+def today():
+    # Read at each use: a suite that runs past midnight in Jakarta sees the new day.
+    return timezone.localdate()
+
+
 DAY = datetime.timedelta(days=1)
 TASKS_URL = "/tasks/"
 
@@ -56,9 +61,9 @@ def late(referral, days=2):
     return referral
 
 
-def sections(user, today=TODAY):
+def sections(user, on=None):
     with translation.override("en"):
-        return {section.code: section for section in worklist.work_for(user, today)}
+        return {section.code: section for section in worklist.work_for(user, on or today())}
 
 
 def names(section):
@@ -110,14 +115,14 @@ def world(
     return {
         "dewi": dewi,
         "ani": ani,
-        "siti_late_visit": visit_due(case_a, 1, TODAY - 3 * DAY),
-        "siti_soon_visit": visit_due(case_a, 3, TODAY + 7 * DAY),
-        "siti_later_visit": visit_due(case_a, 6, TODAY + 8 * DAY),
-        "dewi_visit": visit_due(dewi, 1, TODAY),
-        "ani_visit": visit_due(ani, 1, TODAY + 2 * DAY),
-        "nur_visit": visit_due(case_b, 1, TODAY - DAY),
-        "siti_step": plan_step(case_a, "Urus KK baru", TODAY - 2 * DAY, case_worker_a),
-        "dewi_step": plan_step(dewi, "Bukan kasus saya", TODAY, colleague),
+        "siti_late_visit": visit_due(case_a, 1, today() - 3 * DAY),
+        "siti_soon_visit": visit_due(case_a, 3, today() + 7 * DAY),
+        "siti_later_visit": visit_due(case_a, 6, today() + 8 * DAY),
+        "dewi_visit": visit_due(dewi, 1, today()),
+        "ani_visit": visit_due(ani, 1, today() + 2 * DAY),
+        "nur_visit": visit_due(case_b, 1, today() - DAY),
+        "siti_step": plan_step(case_a, "Urus KK baru", today() - 2 * DAY, case_worker_a),
+        "dewi_step": plan_step(dewi, "Bukan kasus saya", today(), colleague),
         "siti_outcome": send(case_a, dinsos, "pkh_proposal", done, dinsos_officer),
         "dewi_outcome": send(dewi, dinsos, "dtsen_registration", done, dinsos_officer),
         "ani_outcome": send(ani, dinkes, "follow_up_examination", done, dinkes_officer),
@@ -260,7 +265,7 @@ def test_visits_of_closed_cases_and_visits_made_are_not_listed(
     case_worker_a, coordinator_a, case_a, world
 ):
     FollowUp.objects.filter(pk=world["siti_late_visit"].pk).update(
-        visited_on=TODAY, recorded_by=case_worker_a
+        visited_on=today(), recorded_by=case_worker_a
     )
     assert "follow_ups_overdue" not in sections(case_worker_a)
 
@@ -286,7 +291,7 @@ def test_a_visit_is_overdue_the_day_after_its_date_due_this_week_for_seven_days_
     visit = visit_due(case_a, 1, datetime.date(2026, 3, 10))
 
     def section_on(day):
-        work = sections(case_worker_a, today=day)
+        work = sections(case_worker_a, on=day)
         return [code for code, s in work.items() if visit in [r.item for r in s.rows]]
 
     assert section_on(datetime.date(2026, 3, 2)) == []
@@ -335,7 +340,7 @@ def test_each_row_links_to_the_page_where_the_work_is_done(
 
 
 def test_the_summary_counts_each_section_in_words(case_worker_a, case_a, world):
-    visit_due(case_a, 6, TODAY + 5 * DAY)
+    visit_due(case_a, 6, today() + 5 * DAY)
 
     with translation.override("en"):
         text = worklist.summary(worklist.work_for(case_worker_a))
@@ -354,7 +359,7 @@ def test_nothing_to_do_is_an_empty_list_and_an_empty_summary(case_worker_a, case
 def test_a_section_shows_its_first_rows_and_counts_them_all(case_worker_a, program_a):
     for number in range(4):
         case = enrol(program_a, case_worker_a, full_name=f"Peserta {number}")
-        visit_due(case, 1, TODAY - (10 - number) * DAY)
+        visit_due(case, 1, today() - (10 - number) * DAY)
 
     [section] = worklist.work_for(case_worker_a, rows=3)
 
@@ -412,7 +417,7 @@ def test_the_home_page_opens_with_the_work_list_and_links_to_all_tasks(
     client, case_worker_a, case_a, world, program_a
 ):
     for number in range(6):
-        plan_step(case_a, f"Langkah {number}", TODAY + DAY, case_worker_a)
+        plan_step(case_a, f"Langkah {number}", today() + DAY, case_worker_a)
     client.force_login(case_worker_a)
     in_english(client)
 
@@ -445,9 +450,9 @@ def fill(program, by, how_many):
     """`how_many` cases of `by`, each with a visit overdue and one due, and a plan step."""
     for number in range(how_many):
         case = enrol(program, by, full_name=f"Peserta {number:02d}")
-        visit_due(case, 1, TODAY - DAY)
-        visit_due(case, 3, TODAY + DAY)
-        plan_step(case, f"Langkah {number}", TODAY, by)
+        visit_due(case, 1, today() - DAY)
+        visit_due(case, 3, today() + DAY)
+        plan_step(case, f"Langkah {number}", today(), by)
 
 
 @pytest.mark.parametrize("url", [TASKS_URL, "/"])
