@@ -248,6 +248,7 @@ class AccessLog(models.Model):
         REVEAL = "reveal", _("Revealed")
         DOWNLOAD = "download", _("Downloaded")
         EXPORT = "export", _("Exported")
+        ANONYMISE = "anonymise", _("Anonymised")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -306,6 +307,7 @@ class NotificationKind(models.TextChoices):
     ALERT_RAISED = "alert_raised", _("Alert raised")
     ALERT_HANDLED = "alert_handled", _("Alert handled")
     ASSIGNED = "assigned", _("Assigned to you")
+    CONSENT_CHANGED = "consent_changed", _("Consent to share changed")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ list of each app's `access.py`, the only place where roles are compared: run
 `python manage.py permissions_table --write` after changing one (a test fails while
 this file is out of date).
 
-Three rules hold everywhere besides the table:
+Four rules hold everywhere besides the table:
 
 - Rows are scoped before anything else. Office staff see only their own office's
   participants, programs, cases and referrals (`visible_to(user)` on each queryset);
@@ -34,6 +34,19 @@ Three rules hold everywhere besides the table:
   identity, household and social security, Disnakertrans identity and work history,
   Dinas Kesehatan and health facilities identity and screening results, UPTD PPA
   identity and the chronology the case worker chose to share.
+- A health worker reads of a person only what their care needs, on every page and
+  PDF alike. Of the problems experienced they see those marked "needs clinical care"
+  on the reference list (`Problem.clinical`, set by the administrator; a new entry
+  starts unmarked): physical illness, mental illness, work accident (its injuries are
+  treated) and pregnant or has a child (pregnancy changes how blood pressure, weight
+  and glucose are read and needs antenatal care). They do not see sexual harassment or
+  violence, physical abuse, trafficking, legal, wage, contract, document, placement-fee
+  or migration problems, rejection by the family or "other": an SRQ-20 or PHQ-9
+  screening is scored the same without them, the person decides whom to tell, and
+  the case worker passes on what care needs through a referral, not the category
+  list. Nor do they find people by a hidden problem in the participant filter. Of the
+  case notes they read only those they wrote themselves: notes hold what happened to
+  the person (`participants.access.visible_problems`, `cases.access.visible_notes`).
 """
 
 

@@ -17,6 +17,10 @@ CASE_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER, Role.H
 SCREENERS = CASE_READERS
 # Run cases: enrol, move, plan, write notes, record follow-ups, handle alerts.
 CASE_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
+# Read every note of a case. Notes hold what happened to the person: whoever else opens a
+# case (the health worker) reads only the notes they wrote themselves, and learns what
+# care needs from the screenings and the referral.
+NOTE_READERS = CASE_EDITORS
 # Create and edit programs, close cases, assign case workers.
 PROGRAM_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 CASE_CLOSERS = PROGRAM_EDITORS
@@ -33,6 +37,7 @@ PERMISSIONS = [
     ("Open programs, cases and screening results", CASE_READERS),
     ("Record screenings", SCREENERS),
     ("Enrol, move cases, plan, write notes, record visits", CASE_EDITORS),
+    ("Read every case note (others read only the notes they wrote)", NOTE_READERS),
     ("Record what was done about an alert", CASE_EDITORS),
     ("Record the reintegration outcome measure", CASE_EDITORS),
     ("Create and edit programs", PROGRAM_EDITORS),
@@ -50,6 +55,17 @@ def can_open_cases(user) -> bool:
 
 def can_edit_case(user) -> bool:
     return has_role(user, CASE_EDITORS)
+
+
+def can_read_every_note(user) -> bool:
+    return has_role(user, NOTE_READERS)
+
+
+def visible_notes(user, notes):
+    """The case notes of the `notes` QuerySet this user may read."""
+    if can_read_every_note(user):
+        return notes
+    return notes.filter(author=user)
 
 
 def can_resolve_alert(user) -> bool:

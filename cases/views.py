@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access_log import reads_person_data
 from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
+from participants import access as participant_access
 from participants.filters import ParticipantFilter, search_detail
 from participants.models import Participant
 
@@ -151,6 +152,7 @@ def case_detail(request, pk):
         .prefetch_related("participant__problems", "participant__episodes")
         .get(pk=case.pk)
     )
+    problems = participant_access.visible_problems(request.user, case.participant.problems.all())
     plan_items = list(
         case.plan_items.select_related("responsible_agency").order_by("due_date", "pk")
     )
@@ -166,6 +168,7 @@ def case_detail(request, pk):
     ctx = {
         "case": case,
         "participant": case.participant,
+        "problems": problems,
         "deadline": deadline,
         "days_left": days_left,
         "deadline_near": days_left is not None and days_left <= DEADLINE_WARNING_DAYS,
@@ -176,7 +179,10 @@ def case_detail(request, pk):
         "status_form": status_form,
         "changes": case.status_changes.select_related("changed_by").order_by("changed_at"),
         "plan_items": plan_items,
-        "notes": case.notes.select_related("author").order_by("-created_at"),
+        "notes": access.visible_notes(
+            request.user, case.notes.select_related("author").order_by("-created_at")
+        ),
+        "can_read_every_note": access.can_read_every_note(request.user),
         "schedule": _schedule_rows(case, deadline),
         "intake_form": IntakeDateForm(case=case) if can_edit and case.is_open else None,
         # The close does not wait for the closing measure; the form only points to it.

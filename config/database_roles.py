@@ -15,7 +15,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
 
-from config.db_roles import grant_statements
+from config.db_roles import grant_statements, quote_ident
+
+# Made by a participants migration; the app role may execute it, nothing more.
+BLANK_HISTORY_FUNCTION = "purna_blank_history(regclass, bigint[], text[])"
 
 
 def owner_settings() -> dict | None:
@@ -92,6 +95,11 @@ def grant_app_role(cursor, owner: str) -> list[str]:
         # The history triggers upsert the context of each change (who, from where).
         no_delete=[pghistory.models.Context._meta.db_table],
     )
+    # The one way the app may blank columns of history rows (anonymising a person).
+    cursor.execute("SELECT to_regprocedure(%s) IS NOT NULL", [BLANK_HISTORY_FUNCTION])
+    if cursor.fetchone()[0]:
+        app = quote_ident(settings.DATABASE_APP["USER"])
+        statements.append(f"GRANT EXECUTE ON FUNCTION {BLANK_HISTORY_FUNCTION} TO {app};")
     for statement in statements:
         cursor.execute(statement)
     return statements

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "participants",
     "cases",
     "referrals",
+    "rights",
     "reports",
 ]
 
@@ -165,6 +166,14 @@ BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / ".data" / "backup
 # progress bar; their files are deleted this many hours after they are made.
 REPORT_BACKGROUND_PARTICIPANTS = env.int("REPORT_BACKGROUND_PARTICIPANTS", default=100)
 REPORT_KEEP_HOURS = env.int("REPORT_KEEP_HOURS", default=24)
+
+# How long a participant's record is kept once the office's work with them is over,
+# in years, per rule of reports/retention.py; past it the record is due for anonymising.
+RETENTION_YEARS = {
+    "closed_case": env.int("RETENTION_CLOSED_CASE_YEARS", default=5),
+    "archived": env.int("RETENTION_ARCHIVED_YEARS", default=1),
+    "never_enrolled": env.int("RETENTION_NEVER_ENROLLED_YEARS", default=2),
+}
 
 # Uploaded documents: PDF, JPEG or PNG up to this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024

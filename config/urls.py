@@ -25,6 +25,7 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("", include("cases.urls")),
     path("", include("referrals.urls")),
+    path("", include("rights.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("reports.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

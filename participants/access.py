@@ -5,6 +5,7 @@ participants, so for them a participant page does not exist (404, not 403).
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -15,6 +16,11 @@ from accounts.models import Role
 PARTICIPANT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASE_WORKER})
 # Office staff who open participant pages at all; health workers read identity.
 PARTICIPANT_READERS = PARTICIPANT_EDITORS | {Role.HEALTH_WORKER}
+# Read every problem a returnee experienced. Whoever else opens a participant's page (the
+# health worker) reads only the problems whose care is clinical (`Problem.clinical`):
+# violence, trafficking, legal and labour problems are the person's story, and the case
+# worker passes on what care needs through a referral, not the category list.
+PROBLEM_READERS = PARTICIPANT_EDITORS
 # Archive a record registered by mistake, and restore it.
 ARCHIVERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 # Move a participant's whole record to another office.
@@ -26,6 +32,10 @@ PERMISSIONS = [
     ("Open participant pages and lists", PARTICIPANT_READERS),
     ("Register, edit and import participants", PARTICIPANT_EDITORS),
     ("Read what happened (the narrative)", PARTICIPANT_EDITORS),
+    (
+        "See every problem experienced (others see only those needing clinical care)",
+        PROBLEM_READERS,
+    ),
     ("See the whole NIK and KK number (each reveal is logged)", PARTICIPANT_EDITORS),
     ("Archive and restore a participant", ARCHIVERS),
     ("Transfer a participant to another office", TRANSFERRERS),
@@ -47,6 +57,22 @@ def can_edit(user) -> bool:
 
 def can_read_narrative(user) -> bool:
     return has_role(user, PARTICIPANT_EDITORS)
+
+
+def can_read_every_problem(user) -> bool:
+    return has_role(user, PROBLEM_READERS)
+
+
+def visible_problems(user, problems):
+    """The problems of `problems` this user may read: all of them, or for whom reads
+    only what care needs, those marked clinical. A QuerySet stays a QuerySet (for lists
+    and filters); anything else, such as a prefetched `participant.problems.all()`, is
+    filtered without a query."""
+    if can_read_every_problem(user):
+        return problems
+    if isinstance(problems, QuerySet) and problems._result_cache is None:  # not fetched yet
+        return problems.filter(clinical=True)
+    return [problem for problem in problems if problem.clinical]
 
 
 def can_reveal_nik(user) -> bool:
@@ -88,6 +114,9 @@ def get_participant_for(user, pk, *, write=False):
     if write and participant.is_merged:
         # Nothing is written to a merged record: it would be lost to the record kept.
         raise Http404
+    if write and participant.anonymised_at is not None:
+        # An anonymised record holds no one any more: nothing is written back into it.
+        raise PermissionDenied
     return participant
 
 

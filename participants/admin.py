@@ -7,9 +7,9 @@ from .models import ImportJob, Problem
 class ProblemAdmin(admin.ModelAdmin):
     """The reference list of problems: administrators add entries and retire old ones."""
 
-    list_display = ["name", "name_en", "code", "position", "is_active"]
-    list_editable = ["position", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "name_en", "code", "position", "is_active", "clinical"]
+    list_editable = ["position", "is_active", "clinical"]
+    list_filter = ["is_active", "clinical"]
     search_fields = ["name", "name_en", "code"]
     ordering = ["position", "name"]
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
+from . import access
 from . import nik as nik_rules
 from .countries import country_name
 from .matching import SEARCH_RANK_SQL
@@ -172,6 +173,11 @@ class ParticipantFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
         office = getattr(request.user, "office", None) if request else None
+        if request is not None:
+            # Nobody finds people by a problem they may not read on their records.
+            self.filters["problem"].queryset = access.visible_problems(
+                request.user, Problem.objects.filter(is_active=True)
+            )
         regencies = Region.objects.filter(level=Region.Level.REGENCY)
         if office is not None:
             regencies = regencies.filter(parent_id=office.province_id)

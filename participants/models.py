@@ -64,6 +64,16 @@ class Problem(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who reads which problems is decided in access.visible_problems; this flag says
+    # which entries are the health worker's business. A new entry starts hidden.
+    clinical = models.BooleanField(
+        _("needs clinical care"),
+        default=False,
+        help_text=_(
+            "Health workers see only the problems ticked here on a returnee's record. "
+            "Tick only what health care needs to know."
+        ),
+    )
 
     class Meta:
         verbose_name = _("problem")
@@ -259,6 +269,18 @@ class Participant(models.Model):
         editable=False,
     )
 
+    # Set when the identity and free text were removed for good (reports.anonymisation).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    anonymised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anonymised by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
     # What the matcher compares, derived from the fields above by `refresh_match_keys`.
     name_key = models.CharField(max_length=150, editable=False, default="")
     name_fragments = ArrayField(
@@ -287,6 +309,10 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(archived_at__isnull=True) | Q(archived_by__isnull=False),
                 name="participant_archive_has_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True) | Q(anonymised_by__isnull=False),
+                name="participant_anonymised_has_author",
             ),
         ]
         indexes = [

@@ -7,3 +7,6 @@ PARTICIPANT_PAGE = Slot("participant page")
 
 # Beside "Edit" at the top of the participant page: buttons of other apps.
 PARTICIPANT_ACTIONS = Slot("participant page actions")
+
+# Beside "Record consent" in the consent section: buttons of other apps.
+CONSENT_ACTIONS = Slot("participant consent actions")

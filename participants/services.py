@@ -10,7 +10,7 @@ from accounts.workflow import IllegalMove
 
 from .documents import download_name
 from .models import Consent, Document, Participant, ParticipantTransfer, PossibleDuplicate
-from .signals import participant_transferred
+from .signals import consent_changed, participant_transferred
 
 
 @transaction.atomic
@@ -166,6 +166,17 @@ def record_consent(*, participant, consent_form, by) -> Consent:
             by=by,
         )
     consent.save()
+    consent_changed.send(sender=Consent, participant=participant, consent=consent, by=by)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, consent, withdrawn_at, by) -> Consent:
+    """Withdraw a consent from that day: what it covered is no longer shared."""
+    lock_unmerged(consent.participant)
+    consent.withdrawn_at = withdrawn_at
+    consent.save(update_fields=["withdrawn_at"])
+    consent_changed.send(sender=Consent, participant=consent.participant, consent=consent, by=by)
     return consent
 
 

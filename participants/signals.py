@@ -23,3 +23,9 @@ participants_merged = Signal()
 # did on `participants_merged`, from what it recorded in `merge.moved`; one that raises
 # (IllegalMove, to say why) rolls the whole undo back.
 merge_undone = Signal()
+
+# Sent by `services.record_consent` and `services.withdraw_consent` inside their
+# transaction, with `participant`, `consent` (the row just saved) and `by`, once the
+# person's decisions may have changed what may be shared with whom. A receiver that
+# raises rolls the write back.
+consent_changed = Signal()

@@ -32,7 +32,7 @@ from .models import (
     ParticipantTransfer,
     consent_summary,
 )
-from .pages import PARTICIPANT_ACTIONS, PARTICIPANT_PAGE
+from .pages import CONSENT_ACTIONS, PARTICIPANT_ACTIONS, PARTICIPANT_PAGE
 
 PAGE_SIZE = 25
 
@@ -127,6 +127,8 @@ def participant_detail(request, pk):
     ctx = {
         "participant": participant,
         "episodes": participant.episodes.all(),
+        "problems": access.visible_problems(request.user, participant.problems.all()),
+        "can_read_every_problem": access.can_read_every_problem(request.user),
         "consent_rows": [(label, summary[value]) for value, label in ConsentPurpose.choices],
         "can_edit": access.can_edit(request.user),
         "can_read_narrative": access.can_read_narrative(request.user),
@@ -136,6 +138,7 @@ def participant_detail(request, pk):
         "transfers": transfers,
         "archive_form": ArchiveForm(),
         "actions": PARTICIPANT_ACTIONS.render(request, participant),
+        "consent_actions": CONSENT_ACTIONS.render(request, participant),
         "panels": PARTICIPANT_PAGE.render(request, participant),
     }
     return render(request, "participants/detail.html", ctx)
@@ -346,8 +349,9 @@ def consent_withdraw(request, pk, consent_pk):
     consent = get_object_or_404(participant.consents, pk=consent_pk, withdrawn_at__isnull=True)
     form = WithdrawConsentForm(request.POST or None, consent=consent)
     if request.method == "POST" and form.is_valid():
-        consent.withdrawn_at = form.cleaned_data["withdrawn_at"]
-        consent.save(update_fields=["withdrawn_at"])
+        services.withdraw_consent(
+            consent=consent, withdrawn_at=form.cleaned_data["withdrawn_at"], by=request.user
+        )
         messages.success(request, _("The consent is withdrawn from that date."))
         return redirect(participant)
     ctx = {"participant": participant, "form": form, "title": _("Withdraw consent")}

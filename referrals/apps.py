@@ -10,8 +10,11 @@ class ReferralsConfig(AppConfig):
         import datetime
 
         from accounts import navigation, schedule
+        from participants.signals import consent_changed
 
-        from . import access, panels, reminders
+        from . import access, panels, receivers, reminders
+
+        consent_changed.connect(receivers.follow_consent, dispatch_uid="referrals.follow_consent")
 
         schedule.daily(
             "referral_reminders",

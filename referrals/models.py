@@ -103,7 +103,8 @@ class Satisfaction(models.TextChoices):
     NOT = "not", _("Not satisfied")
 
 
-@pghistory.track()
+# The snapshot is what was handed over at the last sending; the history keeps the moves.
+@pghistory.track(exclude=["shared_snapshot"])
 class Referral(WorkflowMixin, models.Model):
     """A request to an agency for a service, for a participant or a family member."""
 
@@ -206,6 +207,14 @@ class Referral(WorkflowMixin, models.Model):
     )
     outcome_evidence_name = models.CharField(max_length=200, blank=True, editable=False)
     outcome_evidence_type = models.CharField(max_length=50, blank=True, editable=False)
+    # What the agency was handed when the referral was (last) sent, as `sharing.snapshot`
+    # made it: its pages and letter show this, not the record as it is now.
+    shared_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # The day the person withdrew (or refused) the consent to share with agencies of this
+    # type, for as long as that holds: the agency then sees no more of the person's data.
+    sharing_stopped_on = models.DateField(
+        _("sharing stopped on"), null=True, blank=True, editable=False
+    )
     plan_item = models.ForeignKey(
         "cases.PlanItem",
         verbose_name=_("plan item it fulfils"),

@@ -17,7 +17,7 @@ from cases.models import PlanItem
 from participants.documents import download_name
 from participants.models import ConsentPurpose, consent_summary
 
-from . import access
+from . import access, sharing
 from .models import RESPONSE_TIME, Referral, ReferralStatus, ReferralTransition, Satisfaction
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -97,6 +97,7 @@ def send_referral(*, referral, by, version, override_reason="") -> Referral:
         referral.consent_override_reason = override_reason.strip()
         referral.consent_override_by = by
     referral.consent = consent
+    referral.shared_snapshot = sharing.snapshot(referral)
     now = timezone.now()
     referral.sent_at = now
     referral.due_at = now + RESPONSE_TIME[referral.urgency]
@@ -145,6 +146,8 @@ def move_referral(
             raise IllegalMove(_("The consent no longer covers this agency."))
         referral.decline_reason = ""
         referral.due_at = timezone.now() + RESPONSE_TIME[referral.urgency]
+        # Handed over again: as the record stands now.
+        referral.shared_snapshot = sharing.snapshot(referral)
     move = _move(referral, to, by, note=(note or decline_reason or outcome).strip())
     referral.save()
     referral.refresh_from_db()

@@ -25,6 +25,10 @@ OUTCOME_READERS = AGGREGATE_EXPORTERS
 # Read the access log and the change history (who did what, never the content itself).
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 
+# See whose record is past its retention period, and propose, confirm or cancel
+# anonymising one (whoever proposed may not confirm: that takes a second person).
+ANONYMISERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
 PERMISSIONS = [
     ("Download aggregate exports (no names)", AGGREGATE_EXPORTERS),
     ("Download one row per participant (logged)", ROW_EXPORTERS),
@@ -32,6 +36,11 @@ PERMISSIONS = [
     ("Read and download a program's outcome report (counts, no names)", OUTCOME_READERS),
     ("See the office-wide figures on the home page", PROGRAM_REPORTERS),
     ("Read the access log and the change history of the office", AUDIT_READERS),
+    (
+        "See the records past their retention period; propose, confirm (another person) "
+        "or cancel anonymising one",
+        ANONYMISERS,
+    ),
 ]
 
 
@@ -57,6 +66,15 @@ def can_see_office_figures(user) -> bool:
 
 def can_read_audit(user) -> bool:
     return has_role(user, AUDIT_READERS)
+
+
+def can_anonymise(user) -> bool:
+    return has_role(user, ANONYMISERS)
+
+
+def require_anonymiser(user):
+    if not can_anonymise(user):
+        raise Http404
 
 
 def require_exporter(user):

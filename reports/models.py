@@ -1,5 +1,6 @@
 import uuid
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -108,3 +109,99 @@ class ReportJob(WorkflowMixin, models.Model):
     @property
     def filename(self):
         return f"laporan-program-{self.program_id}-{self.created_at:%Y%m%d}.pdf"
+
+
+class AnonymisationQuerySet(OfficeScopedQuerySet):
+    """Proposals about the participants of the user's office, for those who anonymise."""
+
+    office_lookup = "participant__office"
+    readers = access.ANONYMISERS
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True, cancelled_at__isnull=True)
+
+
+@pghistory.track()
+class Anonymisation(models.Model):
+    """Removing a participant's identity and free text for good, by two people.
+
+    One coordinator proposes it with a reason; a different coordinator of the office (or
+    the administrator) confirms it, and only then does `anonymisation.confirm` change
+    anything. Either may cancel it while it waits. The row stays as the record of it.
+    """
+
+    participant = models.ForeignKey(
+        "participants.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="anonymisations",
+    )
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = AnonymisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("anonymisation")
+        verbose_name_plural = _("anonymisations")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="anonymisation_has_reason"),
+            # Two people: whoever proposed may not confirm.
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True)
+                | ~models.Q(confirmed_by=models.F("proposed_by")),
+                name="anonymisation_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True, confirmed_at__isnull=True)
+                | models.Q(confirmed_by__isnull=False, confirmed_at__isnull=False),
+                name="anonymisation_confirmed_by_and_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_by__isnull=True, cancelled_at__isnull=True)
+                | models.Q(cancelled_by__isnull=False, cancelled_at__isnull=False),
+                name="anonymisation_cancelled_by_and_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="anonymisation_confirmed_or_cancelled",
+            ),
+            # One proposal waits for a participant at a time.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=models.Q(confirmed_at__isnull=True, cancelled_at__isnull=True),
+                name="anonymisation_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.proposed_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self):
+        return self.confirmed_at is None and self.cancelled_at is None

@@ -16,13 +16,14 @@ from accounts.models import AccessLog
 from cases import access as case_access
 from cases.models import Alert, Case, PlanItem, Program, Screening
 from participants import access as participant_access
-from participants.models import Participant
+from participants.models import Consent, Participant
 from referrals import access as referral_access
 from referrals.filters import BOXES
 from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, overdue_condition
 from referrals.sharing import shared_data
 
 from . import access, charts, exports, figures, outcome_report, program_report, worklist
+from .consent_form import purpose_rows
 from .models import ReportJob
 from .pdf import pdf_response, report_context
 
@@ -201,6 +202,8 @@ def participant_report(request, pk):
     )
     ctx = {
         "participant": participant,
+        "problems": participant_access.visible_problems(request.user, participant.problems.all()),
+        "can_read_every_problem": participant_access.can_read_every_problem(request.user),
         "cases": cases,
         "can_read_narrative": participant_access.can_read_narrative(request.user),
     }
@@ -210,6 +213,31 @@ def participant_report(request, pk):
         "reports/participant.html",
         ctx,
         filename=f"laporan-{participant.registration_number}.pdf",
+        obj=participant,
+    )
+
+
+def consent_form(request, pk):
+    """The consent form to print and fill in by hand, one box per purpose.
+
+    Whoever records consents takes it for their own office's participants; the
+    download is logged.
+    """
+    participant = participant_access.get_participant_for(request.user, pk, write=True)
+    participant = Participant.objects.select_related("office", "village__parent__parent").get(
+        pk=participant.pk
+    )
+    ctx = {
+        "participant": participant,
+        "purposes": purpose_rows(),
+        "given_by": Consent.GivenBy.choices,
+    }
+    ctx = report_context(ctx, user=request.user, office=participant.office)
+    return pdf_response(
+        request,
+        "reports/consent_form.html",
+        ctx,
+        filename=f"persetujuan-{participant.registration_number}.pdf",
         obj=participant,
     )
 

@@ -11,6 +11,8 @@ sees which section, and of which cases, is decided by the apps' access predicate
   visit due in the office, and their row leads to the visit's SRQ-20 (the case worker's
   to the page that records the visit);
 - an agency officer sees the referrals of their own agency to accept, and those late;
+- a coordinator answers the requests of the people in the records about their data
+  within 72 hours of receipt: every open one of the office, the overdue first;
 - an administrator's list is that of their own office, if they have one.
 
 Rows start from `visible_to(user)`. A section is one query however many rows wait:
@@ -35,6 +37,9 @@ from cases.models import Alert, Case, FollowUp, PlanItem
 from cases.schedule import due_soon_until
 from referrals import access as referral_access
 from referrals.models import Referral, ReferralStatus, ReferralTransition, overdue_condition
+from rights import access as rights_access
+from rights.models import DataRequest
+from rights.models import clock as request_clock
 
 # Rows shown per section on /tasks/; the home page shows fewer.
 ROWS_SHOWN = 25
@@ -179,6 +184,31 @@ def _alert_row(alert, today, user):
         overdue=False,
         url=alert.case.get_absolute_url(),
         item=alert,
+    )
+
+
+def _data_requests_apply(user):
+    return _in_an_office(user) and rights_access.can_handle_requests(user)
+
+
+def _data_requests(user, today, now):
+    # Every open request is due within 72 hours of its receipt; the overdue come first.
+    return (
+        _own_office(DataRequest.objects.visible_to(user), user)
+        .open()
+        .select_related("participant__village")
+        .order_by("due_at", "pk")
+    )
+
+
+def _data_request_row(data_request, today, user):
+    return Row(
+        participant=data_request.participant,
+        what=f"{data_request.get_kind_display()} · {data_request.requester}",
+        when=request_clock(data_request.due_at),
+        overdue=data_request.is_overdue,
+        url=data_request.get_absolute_url(),
+        item=data_request,
     )
 
 
@@ -402,6 +432,19 @@ KINDS = [
         _alerts_apply,
         _alerts,
         _alert_row,
+    ),
+    Kind(
+        "data_requests",
+        gettext_lazy("Personal data requests"),
+        ngettext_lazy(
+            "%(count)s personal data request to answer",
+            "%(count)s personal data requests to answer",
+            "count",
+        ),
+        _data_requests_apply,
+        _data_requests,
+        _data_request_row,
+        lambda: reverse("rights:list"),
     ),
     Kind(
         "referrals_overdue",

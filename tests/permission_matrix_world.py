@@ -30,6 +30,8 @@ from referrals import services as referral_services
 from referrals.models import Referral, ReferralStatus, Service, Urgency
 from reports import program_report
 from reports.models import ReportJob
+from rights import services as rights_services
+from rights.models import Channel, Kind
 from tests.cases.conftest import enrol, make_program
 from tests.cases.helpers import srq_answers
 from tests.factories import (
@@ -146,8 +148,18 @@ class Scope:
         )
         report_job = ReportJob.objects.create(office=office, program=program, created_by=colleague)
         program_report.run_job(report_job.pk)
+        # A request of the person to see their data, received by the office's coordinator.
+        data_request = rights_services.register_request(
+            participant=participant,
+            kind=Kind.ACCESS,
+            channel=Channel.IN_PERSON,
+            identity_checked="KTP asli dilihat",
+            details="Ingin melihat semua data yang disimpan.",
+            by=colleague,
+        )
         self.kwargs = {
             "participant": participant.pk,
+            "data_request": data_request.pk,
             "case": case.pk,
             "program": program.pk,
             "referral": referral.pk,

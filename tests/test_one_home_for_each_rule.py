@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ["regions", "accounts", "participants", "cases", "referrals", "reports"]
+APPS = ["regions", "accounts", "participants", "cases", "referrals", "rights", "reports"]
 # `user.role == ...`, `role in SOME_SET`, `Role.CASE_WORKER`: a decision about a role.
 PYTHON_ROLE_CHECK = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\bRole\.[A-Z_]+\b")
 TEMPLATE_ROLE_CHECK = re.compile(r"\{%[^%]*\buser\.role\b[^%]*%\}")

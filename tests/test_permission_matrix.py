@@ -231,6 +231,15 @@ TABLE = {
     "referrals:move": post(office_object, REFERRAL_READERS),
     "referrals:confirm": post(office_object, REFERRAL_READERS, REFERRAL_SENDERS),
     "referrals:plan_item": post(office_object, REFERRAL_READERS, REFERRAL_SENDERS),
+    # A person's requests about their data: the coordinators handle them; other office
+    # staff who open participants are told 403, whoever opens none 404.
+    "rights:list": office_list(PARTICIPANT_READERS, COORDINATORS),
+    "rights:new": office_list(PARTICIPANT_READERS, COORDINATORS),
+    "rights:new_for": office_object(PARTICIPANT_READERS, COORDINATORS),
+    "rights:detail": office_object(PARTICIPANT_READERS, COORDINATORS),
+    "rights:review": post(office_object, PARTICIPANT_READERS, COORDINATORS),
+    "rights:answer": post(office_object, PARTICIPANT_READERS, COORDINATORS),
+    "reports:data_request_pdf": office_object(PARTICIPANT_READERS, COORDINATORS),
     # Reports and exports.
     "reports:exports": office_list(AGGREGATE_READERS),
     "reports:export_by_district": office_list(AGGREGATE_READERS),
@@ -238,6 +247,8 @@ TABLE = {
     "reports:export_referrals_by_agency": office_list(AGGREGATE_READERS),
     "reports:export_participants": office_list(AGGREGATE_READERS, COORDINATORS),
     "reports:participant": office_object(PARTICIPANT_READERS),
+    # The consent form is for whoever records consents: a health worker is told 403.
+    "reports:consent_form": office_object(PARTICIPANT_READERS, PARTICIPANT_EDITORS),
     "reports:program": post(office_object, CASE_READERS, COORDINATORS),
     "reports:program_outcomes": office_object(CASE_READERS | {AU}, AGGREGATE_READERS),
     "reports:program_outcomes_pdf": office_object(CASE_READERS | {AU}, AGGREGATE_READERS),
@@ -245,6 +256,12 @@ TABLE = {
     "reports:job": office_object(COORDINATORS),
     "reports:job_download": office_object(COORDINATORS),
     "reports:referral_letter": office_object(REFERRAL_READERS),
+    # Retention: the coordinators (and the administrator) see who is past their period
+    # and anonymise a record, one proposing and another confirming.
+    "reports:retention": office_list(COORDINATORS),
+    "reports:anonymise_propose": post(office_object, COORDINATORS),
+    "reports:anonymise_confirm": post(office_object, COORDINATORS),
+    "reports:anonymise_cancel": post(office_object, COORDINATORS),
     # The access log and the change history: who did what, never the content.
     "audit:log": office_list(AUDIT_READERS),
     "audit:export": office_list(AUDIT_READERS),
@@ -278,6 +295,7 @@ PK_OF_SEGMENT = {
     "offices": "office",
     "agencies": "agency",
     "notifications": "notification",
+    "requests": "data_request",
 }
 # Parameters that name no office's object: the same for every scope.
 FIXED = {

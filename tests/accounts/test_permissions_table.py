@@ -19,7 +19,7 @@ def test_the_permissions_document_is_the_table_the_access_modules_make():
 def test_every_app_with_rules_has_its_own_section():
     apps = {config.name for config, _module in permissions_table.access_modules()}
 
-    assert apps == {"accounts", "participants", "cases", "referrals", "reports"}
+    assert apps == {"accounts", "participants", "cases", "referrals", "rights", "reports"}
     table = permissions_table.render()
     for app in apps:
         assert f"(`{app}/access.py`)" in table

@@ -470,14 +470,14 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 
 # --- The dashboard ------------------------------------------------------------------------
 
-# Session, user, the user's office and the bell's unread count; the work list's seven
-# sections (alerts, visits overdue, declined referrals, visits due, outcomes to confirm,
-# plan steps, cases without a case worker); the open cases by stage; the open alerts of the
-# office and their count; the referral counts and the overdue ones; then, the first time in
-# ten minutes, the referrals per agency and their medians, the problems and the cases per
-# month: the same however many cases the office has.
+# Session, user, the user's office and the bell's unread count; the work list's eight
+# sections (alerts, data requests, visits overdue, declined referrals, visits due,
+# outcomes to confirm, plan steps, cases without a case worker); the open cases by stage;
+# the open alerts of the office and their count; the referral counts and the overdue
+# ones; then, the first time in ten minutes, the referrals per agency and their medians,
+# the problems and the cases per month: the same however many cases the office has.
 # And the access log's row for the read.
-DASHBOARD_QUERIES = 21
+DASHBOARD_QUERIES = 22
 
 
 @pytest.mark.parametrize("how_many", [5, 40])

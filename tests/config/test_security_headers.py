@@ -24,7 +24,7 @@ from tests.referrals.conftest import (  # noqa: F401 (fixtures)
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Rendered by WeasyPrint into PDFs, never served to a browser: their inline styles stay.
 PDF_BASE = "reports/pdf_base.html"
-PDF_ONLY = {"referrals/letter.html", "reports/agency_row.html"}
+PDF_ONLY = {"referrals/letter.html", "reports/agency_row.html", "reports/consent_form.html"}
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b", re.IGNORECASE)

@@ -743,6 +743,10 @@ def test_the_move_finds_every_foreign_key_to_a_participant_but_history_and_bookk
         ("participants.consent", "participant"),
         ("participants.document", "participant"),
         ("cases.case", "participant"),
+        # A person's requests about their data follow the record kept.
+        ("rights.datarequest", "participant"),
+        # A proposal to anonymise follows too; the reports cancel one still waiting.
+        ("reports.anonymisation", "participant"),
     }
     # Keys declared with related_name="+" are found too (the duplicates' pair).
     hidden = {

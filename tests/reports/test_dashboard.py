@@ -263,12 +263,12 @@ def test_the_office_figures_are_counted_once_in_ten_minutes_for_each_office(
     # The same figures, with the time they were counted; what needs acting on is live.
     assert second.context["completion"].values == first.context["completion"].values
     assert "Angka kantor per" in second.content.decode()
-    # Session, user, office and the bell's unread count; the work list's seven sections
-    # (alerts, visits overdue, declined referrals, visits due, outcomes to confirm, plan
-    # steps, cases without a case worker); stages, alerts and their count; the referral
-    # counts and the overdue ones; the access log's row for the names shown: none of the
-    # figures.
-    assert len(again) == 17
+    # Session, user, office and the bell's unread count; the work list's eight sections
+    # (alerts, personal data requests, visits overdue, declined referrals, visits due,
+    # outcomes to confirm, plan steps, cases without a case worker); stages, alerts and
+    # their count; the referral counts and the overdue ones; the access log's row for the
+    # names shown: none of the figures.
+    assert len(again) == 18
     # Another office's coordinator gets that office's own figures.
     coordinator_b = UserFactory(role="coordinator", office=case_b.program.office)
     client.force_login(coordinator_b)
