@@ -47,7 +47,10 @@ def test_consent_withdrawn_data_asked_for_and_an_old_record_anonymised(
     worker = phone_page
     log_in(worker, "petugas")
     worker.goto(live_server.url + lilis.get_absolute_url())
-    worker.get_by_role("link", name="Cabut", exact=True).first.click()
+    # The consent the referral was sent under, among the ones on her page.
+    withdraw = worker.locator(f'a[href$="/consents/{referral.consent_id}/withdraw/"]')
+    expect(withdraw).to_have_text("Cabut")
+    withdraw.click()
     worker.locator("#id_withdrawn_at").fill(timezone.localdate().isoformat())
     with worker.expect_navigation():
         worker.locator("form button[type=submit]").last.click()
