@@ -112,7 +112,13 @@ def participant_detail(request, pk):
             "problems",
             Prefetch("episodes", queryset=MigrationEpisode.objects.latest_first()),
             "household",
-            Prefetch("consents", queryset=Consent.objects.select_related("evidence")),
+            # The latest decision first, the same order on every visit.
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.select_related("evidence").order_by(
+                    "-given_at", "-recorded_at", "-pk"
+                ),
+            ),
             "documents",
         )
         .get(pk=participant.pk)

@@ -383,3 +383,25 @@ def test_outsiders_get_404_on_every_page_of_the_record(
     assert client.post(restore_url(participant)).status_code == 404
     participant.refresh_from_db()
     assert participant.archived_at is not None
+
+
+def test_the_consents_are_listed_latest_decision_first(client, case_worker_a, participant):
+    for given_at, giver in (
+        (datetime.date(2025, 11, 5), "Pertama"),
+        (datetime.date(2025, 11, 9), "Kedua"),
+    ):
+        Consent.objects.create(
+            participant=participant,
+            decision=Consent.Decision.GIVEN,
+            given_by=Consent.GivenBy.FAMILY,
+            giver_name=giver,
+            purposes=["rehabilitation"],
+            method=Consent.Method.SIGNED_FORM,
+            given_at=given_at,
+            recorded_by=case_worker_a,
+        )
+    client.force_login(case_worker_a)
+
+    page = client.get(participant.get_absolute_url()).content.decode()
+
+    assert page.index("Kedua") < page.index("Pertama")
