@@ -1,13 +1,30 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog, Agency, Office, User
+from .organisations import OFFICE_FIELDS, validate_logo
+
+
+class OfficeAdminForm(forms.ModelForm):
+    """The admin site checks a logo as the office form does: a PNG or JPEG, not too large."""
+
+    class Meta:
+        model = Office
+        fields = OFFICE_FIELDS
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and logo is not self.initial.get("logo"):
+            logo.name = f"logo{validate_logo(logo)}"
+        return logo
 
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
+    form = OfficeAdminForm
     list_display = ["name", "province", "phone", "email"]
     search_fields = ["name"]
     raw_id_fields = ["province"]
@@ -45,7 +62,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["office", "agency"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "email", "phone"]}),
+        (_("Person"), {"fields": ["full_name", "email", "phone", "nip"]}),
         (_("Role and organisation"), {"fields": ["role", "office", "agency"]}),
         (
             _("Access"),

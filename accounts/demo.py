@@ -55,6 +55,8 @@ def seed(out) -> None:
         defaults={
             "province": Region.objects.get(code="36"),
             "address": "Jl. Raya Serang, Kota Serang, Banten",
+            "letterhead_line": "Kementerian Pelindungan Pekerja Migran Indonesia",
+            "city": "Serang",
         },
     )
     regency = Region.objects.get(code=KABUPATEN_TANGERANG)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .people_forms import NipField
 
 
 class LoginForm(AuthenticationForm):
@@ -67,7 +68,8 @@ class ResetRequestForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "email", "phone", "language", "wants_daily_digest"]
+        fields = ["full_name", "email", "phone", "nip", "language", "wants_daily_digest"]
+        field_classes = {"nip": NipField}
 
     def clean(self):
         cleaned = super().clean()

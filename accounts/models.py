@@ -1,16 +1,29 @@
+import uuid
+
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def office_logo_path(office, filename):
+    # A fresh name for each upload: a replaced logo never shows from a stale file.
+    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"offices/logos/{uuid.uuid4().hex}{extension}"
+
+
 @pghistory.track()
 class Office(models.Model):
-    """A BP3MI unit (Balai Pelayanan Pelindungan Pekerja Migran Indonesia)."""
+    """A BP3MI unit (Balai Pelayanan Pelindungan Pekerja Migran Indonesia).
+
+    Its name, address, phone, email, website, logo and parent line make the letterhead
+    (kop surat) of every PDF it sends.
+    """
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     province = models.ForeignKey(
@@ -23,6 +36,22 @@ class Office(models.Model):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    website = models.CharField(_("website"), max_length=100, blank=True)
+    letterhead_line = models.CharField(
+        _("line above the office name"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Printed above the office name on letters and reports, e.g. the parent ministry."
+        ),
+    )
+    city = models.CharField(
+        _("city where letters are signed"),
+        max_length=60,
+        blank=True,
+        help_text=_("The place before the date of a signature, e.g. Serang."),
+    )
+    logo = models.FileField(_("logo"), upload_to=office_logo_path, blank=True)
 
     class Meta:
         verbose_name = _("office")
@@ -113,6 +142,11 @@ ROLE_SUMMARIES = {
     ),
 }
 
+# The NIP (Nomor Induk Pegawai) of a civil servant: 18 digits.
+nip_validator = RegexValidator(
+    r"^[0-9]{18}$", _("A NIP has exactly 18 digits, without spaces or dots.")
+)
+
 OFFICE_ROLES = [Role.COORDINATOR, Role.CASE_WORKER, Role.HEALTH_WORKER, Role.AUDITOR]
 
 
@@ -136,6 +170,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[nip_validator],
+        help_text=_("Civil servant number (18 digits), printed under the name on signed letters."),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     office = models.ForeignKey(
         Office,
@@ -372,3 +413,4 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.due_at:%Y-%m-%d %H:%M}"
+

@@ -4,7 +4,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .models import Office, Role, User
+from .models import Office, Role, User, nip_validator
+
+
+class NipField(forms.CharField):
+    """A NIP as people write it, "19870314 201012 1 002": spaces and dots are dropped."""
+
+    def __init__(self, **kwargs):
+        # Room for the spaces of the written form; the digits are checked after.
+        kwargs["max_length"] = 30
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(" ", "").replace(".", "")
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            nip_validator(value)
 
 
 class PersonForm(forms.ModelForm):
@@ -12,7 +30,8 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "username", "email", "phone", "role", "office", "agency"]
+        fields = ["full_name", "username", "email", "phone", "nip", "role", "office", "agency"]
+        field_classes = {"nip": NipField}
         help_texts = {
             "username": _("What they type to log in: letters, digits and @/./+/-/_ only."),
             "email": _("The invitation, password resets and alerts go here."),

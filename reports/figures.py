@@ -217,6 +217,25 @@ class ProgramFigures:
     roster: list
     charts: dict = field(default_factory=dict)
 
+    @property
+    def referred_participants(self):
+        """How many participants have at least one referral sent."""
+        return sum(case.referral_count > 0 for case in self.roster)
+
+    @property
+    def alerts_handled(self):
+        return sum(alert.resolved_at is not None for alert in self.alerts)
+
+    @property
+    def alerts_by_code(self):
+        """(kind of alert, raised, acted on), in the order of the kinds: counts, no person."""
+        rows = {}
+        for alert in self.alerts:
+            label = alert.get_code_display()
+            raised, handled = rows.get(label, (0, 0))
+            rows[label] = (raised + 1, handled + (alert.resolved_at is not None))
+        return [(label, raised, handled) for label, (raised, handled) in rows.items()]
+
 
 AGE_BAND_LABELS = dict(AGE_BAND_CHOICES)
 

@@ -61,6 +61,8 @@ class ReportJob(WorkflowMixin, models.Model):
         related_name="report_jobs",
     )
     language = models.CharField(_("language"), max_length=10, default="id")
+    # The appendix naming the participants, for internal use; the report alone names nobody.
+    with_names = models.BooleanField(_("with the appendix of names"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -108,7 +110,8 @@ class ReportJob(WorkflowMixin, models.Model):
 
     @property
     def filename(self):
-        return f"laporan-program-{self.program_id}-{self.created_at:%Y%m%d}.pdf"
+        suffix = "-lampiran-nama" if self.with_names else ""
+        return f"laporan-program-{self.program_id}-{self.created_at:%Y%m%d}{suffix}.pdf"
 
 
 class AnonymisationQuerySet(OfficeScopedQuerySet):

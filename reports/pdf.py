@@ -1,21 +1,60 @@
 """PDFs from Django templates, with WeasyPrint."""
 
+import base64
 import contextlib
 import functools
 import gc
 import threading
 
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import AccessLog
 
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
 
 def report_context(ctx, *, user, office):
     """What every report's header and footer show: the office, when, and by whom."""
-    return {**ctx, "office": office, "generated_by": user, "generated_at": timezone.now()}
+    return {
+        **ctx,
+        "office": office,
+        "office_logo": logo_data_url(office),
+        "generated_by": user,
+        "generated_at": timezone.now(),
+    }
+
+
+def logo_data_url(office):
+    """The office's logo as a data: URL, so that the PDF carries it; "" without one.
+
+    A logo whose file is gone leaves the letterhead without it rather than failing.
+    """
+    if office is None or not office.logo:
+        return ""
+    name = office.logo.name
+    content_type = LOGO_TYPES.get("." + name.rsplit(".", 1)[-1].lower())
+    if content_type is None:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as logo:
+            content = logo.read()
+    except OSError:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def local_only_fetcher():
+    """WeasyPrint's fetcher for our PDFs: data: URLs only, never the network or a file.
+
+    A new one per document: a fetcher keeps the request it is opening.
+    """
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def render_html(template, ctx, request=None):
@@ -29,7 +68,7 @@ def write_pdf(html, *, on_laid_out=None):
 
     with collector_paused():
         # Reports hold everything they show; only the chart rules are read, from our files.
-        document = weasyprint.HTML(string=html).render(
+        document = weasyprint.HTML(string=html, url_fetcher=local_only_fetcher()).render(
             stylesheets=[chart_stylesheet()], font_config=font_configuration()
         )
         if on_laid_out:
@@ -77,9 +116,9 @@ def chart_stylesheet():
     return weasyprint.CSS(filename=finders.find("css/charts.css"))
 
 
-def pdf_response(request, template, ctx, *, filename, obj=None):
-    """Render `template` to a PDF download, and log who took it."""
-    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=obj, detail=filename)
+def pdf_response(request, template, ctx, *, filename, obj=None, detail=""):
+    """Render `template` to a PDF download, and log who took it (and `detail`, or the name)."""
+    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=obj, detail=detail or filename)
     return pdf_download(write_pdf(render_html(template, ctx, request)), filename)
 
 

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django_tasks import task
+
+from participants.models import Sex
 
 from .figures import program_cases, program_figures
 from .models import ReportJob
@@ -26,25 +28,109 @@ TEMPLATE = "reports/program.html"
 Stage = ReportJob.Stage
 
 
-def filename(program):
-    return f"laporan-program-{program.pk}-{timezone.localdate():%Y%m%d}.pdf"
+# What the access log says of a download: whether it named the participants.
+WITH_NAMES_DETAIL = "with the appendix of participant names"
 
 
-def context(program, *, user, progress=None):
+def filename(program, *, with_names=False):
+    suffix = "-lampiran-nama" if with_names else ""
+    return f"laporan-program-{program.pk}-{timezone.localdate():%Y%m%d}{suffix}.pdf"
+
+
+def log_detail(program, *, with_names):
+    """The access log's detail for a download: the file, and whether it names people."""
+    name = filename(program, with_names=with_names)
+    return f"{name} ({WITH_NAMES_DETAIL})" if with_names else name
+
+
+def context(program, *, user, progress=None, with_names=False):
+    """The report's context. Without `with_names` it names nobody and shows only counts;
+    with it, an appendix lists the participants with facts that are not about health."""
     figures = program_figures(program, progress=progress)
     ctx = {
         "program": program,
         "partners": list(program.partner_agencies.order_by("name")),
         "figures": figures,
+        "summary": summary(program, figures),
+        "with_names": with_names,
     }
     return report_context(ctx, user=user, office=program.office)
+
+
+def summary(program, figures):
+    """The key figures in sentences, for the reader who reads only the first page."""
+    total = figures.participants
+    if not total:
+        return [_("Nobody is enrolled in this program yet.")]
+    sexes = dict(figures.by_sex)
+    women, men = sexes.get(str(Sex.FEMALE.label), 0), sexes.get(str(Sex.MALE.label), 0)
+    sentences = [
+        ngettext(
+            "%(total)s participant took part: %(women)s women and %(men)s men.",
+            "%(total)s participants took part: %(women)s women and %(men)s men.",
+            total,
+        )
+        % {"total": total, "women": women, "men": men}
+    ]
+    if figures.srq_screened:
+        sentences.append(
+            ngettext(
+                "%(screened)s participant was screened with the SRQ-20; %(first)s showed an "
+                "indication of a mental-emotional disorder at the first screening and "
+                "%(latest)s at the latest.",
+                "%(screened)s participants were screened with the SRQ-20; %(first)s showed an "
+                "indication of a mental-emotional disorder at the first screening and "
+                "%(latest)s at the latest.",
+                figures.srq_screened,
+            )
+            % {
+                "screened": figures.srq_screened,
+                "first": figures.srq_positive_first,
+                "latest": figures.srq_positive_latest,
+            }
+        )
+    sentences.append(
+        ngettext(
+            "Of the %(total)s participant, %(referred)s has been referred to a partner agency.",
+            "Of the %(total)s participants, %(referred)s have been referred to partner agencies.",
+            total,
+        )
+        % {"total": total, "referred": figures.referred_participants}
+    )
+    sent = figures.agency_total
+    if sent.sent:
+        sentences.append(
+            ngettext(
+                "Of the %(sent)s referral sent, %(completed)s is completed, %(declined)s "
+                "declined and %(overdue)s past its due date.",
+                "Of the %(sent)s referrals sent, %(completed)s are completed, %(declined)s "
+                "declined and %(overdue)s past their due date.",
+                sent.sent,
+            )
+            % {
+                "sent": sent.sent,
+                "completed": sent.completed,
+                "declined": sent.declined,
+                "overdue": sent.overdue,
+            }
+        )
+    if figures.alerts:
+        sentences.append(
+            ngettext(
+                "%(alerts)s alert was raised; %(handled)s has been acted on.",
+                "%(alerts)s alerts were raised; %(handled)s have been acted on.",
+                len(figures.alerts),
+            )
+            % {"alerts": len(figures.alerts), "handled": figures.alerts_handled}
+        )
+    return sentences
 
 
 def in_background(program):
     return program_cases(program).count() > settings.REPORT_BACKGROUND_PARTICIPANTS
 
 
-def start_job(program, *, user):
+def start_job(program, *, user, with_names=False):
     """Queue a program report for the worker; returns the job whose page shows progress."""
     discard_old_files()
     job = ReportJob.objects.create(
@@ -53,6 +139,7 @@ def start_job(program, *, user):
         created_by=user,
         language=get_language() or settings.LANGUAGE_CODE,
         participant_count=program_cases(program).count(),
+        with_names=with_names,
     )
     transaction.on_commit(lambda: make_program_report.enqueue(job.pk))
     return job
@@ -86,6 +173,7 @@ def run_job(job_id):
                 job.program,
                 user=job.created_by,
                 progress=lambda step: record(Stage.COUNTING, 5 + 10 * step),
+                with_names=job.with_names,
             )
             record(Stage.WRITING, 40, force=True)
             html = render_html(TEMPLATE, ctx)

@@ -1,18 +1,16 @@
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_use_admin_site, sees_every_office
+from accounts.access import can_use_admin_site
 from accounts.access_log import reads_person_data
-from accounts.models import AccessLog
+from accounts.models import AccessLog, Office
 from cases import access as case_access
 from cases.models import Alert, Case, PlanItem, Program, Screening
 from participants import access as participant_access
@@ -25,11 +23,10 @@ from referrals.sharing import shared_data
 from . import access, charts, exports, figures, outcome_report, program_report, worklist
 from .consent_form import purpose_rows
 from .models import ReportJob
-from .pdf import pdf_response, report_context
+from .pdf import logo_data_url, pdf_response, report_context
 
 OVERDUE_SHOWN = 10
 ALERTS_SHOWN = 20
-FIGURES_CACHE_SECONDS = 10 * 60
 MY_CASES_SHOWN = 20
 
 
@@ -121,31 +118,21 @@ def _referrals(user):
 
 
 def _office_figures(user):
-    """The office-wide figures, counted at most once in FIGURES_CACHE_SECONDS.
+    """The office-wide figures, counted afresh on every visit.
 
-    They scan every referral, participant and case of the office (hundreds of
-    thousands of rows in a busy province), and they move slowly; what needs acting on
-    (alerts, overdue and declined referrals, the counts) is read afresh every time.
+    They come from the same code as the reports (reports.figures), so the home page and
+    a report taken the same minute show the same numbers: four grouped queries.
     """
     if not access.can_see_office_figures(user):
         return {}
-    scope = "all" if sees_every_office(user) else user.office_id
-    key = f"reports:dashboard:{scope}:{get_language()}"
-    office = cache.get(key)
-    if office is None:
-        office = {
-            "agencies": figures.referrals_by_agency(Referral.objects.visible_to(user)),
-            "problems": figures.problem_counts(Participant.objects.visible_to(user).active()),
-            "trend": figures.monthly_cases(Case.objects.visible_to(user)),
-            "as_of": timezone.now(),
-        }
-        cache.set(key, office, FIGURES_CACHE_SECONDS)
     return {
-        "completion": figures.completion_chart(office["agencies"]),
-        "problems": figures.problems_chart(office["problems"]),
-        "trend": figures.trend_chart(office["trend"]),
-        "figures_as_of": office["as_of"],
-        "figures_minutes": FIGURES_CACHE_SECONDS // 60,
+        "completion": figures.completion_chart(
+            figures.referrals_by_agency(Referral.objects.visible_to(user))
+        ),
+        "problems": figures.problems_chart(
+            figures.problem_counts(Participant.objects.visible_to(user).active())
+        ),
+        "trend": figures.trend_chart(figures.monthly_cases(Case.objects.visible_to(user))),
     }
 
 
@@ -168,12 +155,31 @@ def _my_cases(user):
 DASHBOARD_PANELS = [_work_list, _alerts_and_stages, _referrals, _office_figures, _my_cases]
 
 
+def letter_signer(referral):
+    """Who signs the letter: whoever sent the referral (last), else whoever wrote it."""
+    sent = (
+        referral.transitions.filter(to_status=ReferralStatus.SENT)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return sent.by if sent else referral.created_by
+
+
 def referral_letter(request, pk):
     """The Surat Rujukan as a PDF, from what the agency may see; every download is logged."""
     referral = referral_access.get_referral_for(request.user, pk)
     if referral.status == ReferralStatus.DRAFT:
         raise Http404
-    ctx = {"referral": referral, "shared": shared_data(referral)}
+    office = Office.objects.select_related("province").get(pk=referral.case.program.office_id)
+    ctx = {
+        "referral": referral,
+        "shared": shared_data(referral),
+        "office": office,
+        "office_logo": logo_data_url(office),
+        "place": office.city or office.province.name,
+        "signer": letter_signer(referral),
+    }
     return pdf_response(
         request,
         "referrals/letter.html",
@@ -246,16 +252,19 @@ def consent_form(request, pk):
 def program_pdf(request, pk):
     """A small program's report comes back at once; a large one goes to the worker."""
     program = access.get_program_for_report(request.user, pk)
+    # The report names nobody; the appendix of names is asked for, and logged, apart.
+    with_names = request.POST.get("names") == "1"
     if program_report.in_background(program):
-        job = program_report.start_job(program, user=request.user)
+        job = program_report.start_job(program, user=request.user, with_names=with_names)
         return redirect(job)
-    ctx = program_report.context(program, user=request.user)
+    ctx = program_report.context(program, user=request.user, with_names=with_names)
     return pdf_response(
         request,
         program_report.TEMPLATE,
         ctx,
-        filename=program_report.filename(program),
+        filename=program_report.filename(program, with_names=with_names),
         obj=program,
+        detail=program_report.log_detail(program, with_names=with_names),
     )
 
 
@@ -278,7 +287,10 @@ def report_job_download(request, pk):
     job = access.get_report_job_for(request.user, pk)
     if not job.is_ready:
         raise Http404
-    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=job.filename)
+    detail = job.filename
+    if job.with_names:
+        detail = f"{detail} ({program_report.WITH_NAMES_DETAIL})"
+    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=detail)
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,

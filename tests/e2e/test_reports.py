@@ -26,6 +26,7 @@ from reports.models import ReportJob
 from tests.factories import load_reference_data
 
 PROGRAM_REPORT = "Laporan kegiatan (PDF)"
+WITH_NAMES = "Lampiran nama peserta \u2013 untuk penggunaan internal"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -94,12 +95,12 @@ def test_the_coordinator_downloads_the_program_report_and_a_returnees_report(
     assert filename.startswith(f"laporan-program-{program.pk}-")
     assert filename.endswith(".pdf")
     assert "RAHASIA" in text
-    assert f"Laporan kegiatan: {program.name}" in flat(text)
+    assert f"LAPORAN KEGIATAN {program.name}" in flat(text)
     # The summary box: the number of participants, over the word "peserta".
     assert re.search(rf"(?<!\d){enrolled} peserta", flat(text)), enrolled
-    # The roster appendix lists everybody, with the registration number under the name.
+    # The report can go outside the office: it names nobody.
     for participant in roster:
-        assert f"{participant.full_name} {participant.registration_number}" in flat(text)
+        assert participant.full_name not in flat(text), participant.full_name
     # The referrals table ends with the total row: every referral the office sent.
     sent = Referral.objects.filter(case__in=cases, sent_at__isnull=False).count()
     assert sent > 0
@@ -111,6 +112,13 @@ def test_the_coordinator_downloads_the_program_report_and_a_returnees_report(
         object_type="cases.program",
         object_id=str(program.pk),
     ).exists()
+
+    # For the office's own use, the appendix lists everybody by name and number.
+    text, filename = download(page, lambda: page.get_by_role("button", name=WITH_NAMES).click())
+    assert filename.endswith("-lampiran-nama.pdf")
+    for participant in roster:
+        assert f"{participant.full_name} {participant.registration_number}" in flat(text)
+    assert_no_full_nik(text, roster)
 
     # Then one returnee's own report, from her page.
     participant = (
@@ -187,7 +195,7 @@ def test_a_large_programs_report_is_made_in_the_background_and_downloaded(
     )
     assert filename == job.filename
     assert "RAHASIA" in text
-    assert f"Laporan kegiatan: {program.name}" in flat(text)
+    assert f"LAPORAN KEGIATAN {program.name}" in flat(text)
     assert re.search(rf"(?<!\d){enrolled} peserta", flat(text)), enrolled
     assert "Semua instansi" in text
     assert_no_full_nik(text, [case.participant for case in job.program.cases.all()])
