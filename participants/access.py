@@ -125,6 +125,11 @@ def get_import_job_for(user, pk):
     people (404 otherwise: a job is seen only by who may import)."""
     from .models import ImportJob
 
-    # The problems found can run to megabytes: loaded only when the page shows them.
-    jobs = ImportJob.objects.visible_to(user).select_related("created_by").defer("issues")
+    # The problems found, and the rows with them, can run to megabytes: loaded only
+    # when the page shows them or they are downloaded.
+    jobs = (
+        ImportJob.objects.visible_to(user)
+        .select_related("created_by")
+        .defer("issues", "problem_rows")
+    )
     return get_object_or_404(jobs, pk=pk)

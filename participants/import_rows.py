@@ -8,6 +8,7 @@ found; nothing is written here.
 """
 
 import functools
+import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,7 +27,7 @@ from regions.models import Region
 
 from . import matching
 from . import nik as nik_rules
-from .countries import country_choices
+from .countries import country_choices, country_name
 from .forms import MigrationEpisodeForm, ParticipantForm, duplicate_nik_message
 from .import_fields import (
     CodeChoiceField,
@@ -35,13 +37,28 @@ from .import_fields import (
     with_light_choice_fields,
 )
 from .models import MigrationEpisode, Participant, Problem
-from .spreadsheets import ImportFileError, RowReader, Sheet, check_header, new_issue, too_many_rows
+from .spreadsheets import (
+    COLUMNS,
+    DATE_COLUMNS,
+    ImportFileError,
+    RowReader,
+    Sheet,
+    check_header,
+    column_header,
+    new_issue,
+    problem_rows_of,
+    too_many_rows,
+)
 
 # Regions in the chain are derived from the village code: their errors belong to it.
 REGION_FIELDS = {name for name, _level, _label in CHAIN}
 PROGRESS_EVERY = 250
 # The code of a row's issue that names registered people it may be.
 POSSIBLE_DUPLICATE = "possible_duplicate"
+# How much of a cell, and of a person's name, a message quotes.
+QUOTED_LENGTH = 60
+# Where a country is expected, the names a message gives as examples.
+EXAMPLE_COUNTRIES = ("MY", "TW", "SA")
 
 
 def person_key(name, birth_date):
@@ -258,10 +275,12 @@ class ImportEpisodeForm(ConstraintsCheckedInBulkMixin, MigrationEpisodeForm):
         )
 
 
-def _form_issues(number, form):
+def _form_issues(number, form, row):
     found = []
     for name, errors in form.errors.as_data().items():
         column = "village" if name in REGION_FIELDS else ("" if name == "__all__" else name)
+        if column and column not in COLUMNS and name in form.fields:
+            row.labels[column] = str(form.fields[name].label or name)
         for error in errors:
             # Iterating a ValidationError gives its messages with their params filled
             # in: a private Django API pinned by tests/participants/test_import_django_apis.py.
@@ -307,6 +326,95 @@ def _candidate_issues(number, form):
     return [issue]
 
 
+def _quote(text):
+    text = " ".join(str(text).split())
+    return text if len(text) <= QUOTED_LENGTH else text[: QUOTED_LENGTH - 1] + "\u2026"
+
+
+@dataclass
+class RowInWords:
+    """A row as its messages name it: its number, its person and the cells as written."""
+
+    number: int
+    cells: list
+    reader: RowReader
+    labels: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def written(self):
+        return self.reader.written(self.cells)
+
+    @property
+    def person(self):
+        """The name as written in the file, or the NIK when there is no name."""
+        return _quote(self.written.get("full_name") or self.written.get("nik") or "")
+
+    def where(self):
+        if self.person:
+            return _("Row %(row)s (%(person)s)") % {"row": self.number, "person": self.person}
+        return _("Row %(row)s") % {"row": self.number}
+
+    def label(self, column):
+        if column in COLUMNS:
+            return column_header(column)
+        return self.labels.get(column, column)
+
+    def describe(self, issue):
+        """The issue's message as a sentence naming the row, its person, the column in the
+        user's language and the value; the reason, as the form gave it, comes last."""
+        column, code = issue["column"], issue["code"]
+        if code == POSSIBLE_DUPLICATE:
+            column = ""
+        # The reason is escaped already (new_issue); the cells are escaped here.
+        params = {
+            "where": conditional_escape(self.where()),
+            "reason": mark_safe(issue["message"]),  # noqa: S308 (escaped by new_issue)
+        }
+        if not column:
+            return mark_safe(_("%(where)s: %(reason)s") % params)  # noqa: S308
+        value = _quote(self.written.get(column, ""))
+        params["column"] = conditional_escape(self.label(column))
+        params["value"] = conditional_escape(value)
+        if not value:
+            if code == "required":
+                template = _('%(where)s: column "%(column)s" is empty, and it must be filled in.')
+            else:
+                template = _('%(where)s: column "%(column)s" is empty: %(reason)s')
+        elif code == "invalid" and column in DATE_COLUMNS:
+            template = _(
+                '%(where)s: column "%(column)s" holds "%(value)s", which is not a valid '
+                "date. Write it as DD-MM-YYYY, e.g. 17-08-1990."
+            )
+        elif code == "invalid_choice" and column == "destination_country":
+            params["examples"] = conditional_escape(
+                ", ".join(country_name(code) for code in EXAMPLE_COUNTRIES)
+            )
+            template = _(
+                '%(where)s: column "%(column)s" holds "%(value)s", which is not a country '
+                "this system knows. Write the country's name, e.g. %(examples)s, or its "
+                "ISO code."
+            )
+        elif code == "invalid_choice" and column == "village":
+            template = _(
+                '%(where)s: column "%(column)s" holds "%(value)s", which is not a village '
+                "code this system knows. Write the Kemendagri code with dots, e.g. "
+                "36.03.33.2001."
+            )
+        elif code == "invalid_choice" and column != "problems":
+            template = _(
+                '%(where)s: column "%(column)s" holds "%(value)s", which is not one of the '
+                'allowed values. The sheet "Explanation" of the template lists them.'
+            )
+        else:
+            template = _('%(where)s: column "%(column)s" holds "%(value)s": %(reason)s')
+        return mark_safe(template % params)  # noqa: S308 (every value is escaped)
+
+
+def issue_text(issue) -> str:
+    """An issue's message as plain text, for a spreadsheet."""
+    return html.unescape(strip_tags(issue["message"]))
+
+
 @dataclass
 class ValidRow:
     participant: Participant
@@ -321,6 +429,7 @@ class CheckResult:
     total: int
     issues: list
     rows: list
+    problem_rows: dict = field(default_factory=dict)
 
     @property
     def error_rows(self):
@@ -342,22 +451,32 @@ def check_file(fileobj, *, user, progress=None, checked=None) -> CheckResult:
         problems = list(Problem.objects.filter(is_active=True))
         reader = RowReader(sheet.header, problems)
         records = []
+        cells_of = {}  # the cells as read, for the rows that turn out to have errors
         for number, cells in sheet.rows():
             if len(records) == settings.IMPORT_MAX_ROWS:
                 raise too_many_rows()
             records.append((number, *reader.form_data(number, cells)))
+            cells_of[number] = cells
     if not records:
         raise ImportFileError(_("The file has no rows below the header."))
     issues = [
-        new_issue(1, name, "warning", _("This column is not in the template and is ignored."))
+        new_issue(
+            1,
+            name,
+            "warning",
+            _('Column "%(column)s" is not in the template and is ignored.') % {"column": name},
+        )
+        | {"label": name}
         for name in unknown
     ]
+    problems_of = defaultdict(list)  # row -> its errors in words
     progress(0, len(records))
     context = ImportContext.load(records, user=user, problems=problems, checked=checked)
     rows = []
     for done, (number, data, notes, _birth_date) in enumerate(records, start=1):
         participant_form = ImportParticipantForm(data, user=user, context=context, row=number)
         episode_form = ImportEpisodeForm(data, context=context)
+        row = RowInWords(number, cells_of[number], reader)
         row_issues = list(notes)
         if participant_form.is_valid() & episode_form.is_valid():
             rows.append(
@@ -370,19 +489,28 @@ def check_file(fileobj, *, user, progress=None, checked=None) -> CheckResult:
                 )
             )
             row_issues += _candidate_issues(number, participant_form)
-        row_issues += _form_issues(number, participant_form)
-        row_issues += _form_issues(number, episode_form)
+        row_issues += _form_issues(number, participant_form, row)
+        row_issues += _form_issues(number, episode_form, row)
         row_issues += _warning_issues(number, participant_form)
         seen = set()
         for issue in row_issues:
             key = (issue["column"], issue["message"])
             if key not in seen:
                 seen.add(key)
+                issue["message"] = str(row.describe(issue))
+                issue["label"] = row.label(issue["column"]) if issue["column"] else ""
                 issues.append(issue)
+                if issue["level"] == "error":
+                    problems_of[number].append(issue_text(issue))
         if done % PROGRESS_EVERY == 0:
             progress(done, len(records))
     progress(len(records), len(records))
-    return CheckResult(total=len(records), issues=issues, rows=rows)
+    return CheckResult(
+        total=len(records),
+        issues=issues,
+        rows=rows,
+        problem_rows=problem_rows_of(sheet, cells_of, problems_of),
+    )
 
 
 def group_issues(issues):

@@ -2,7 +2,10 @@
 
 A file goes through four steps: upload (format, size and header checked), check
 (every row through the registration form's rules, in participants.import_rows),
-preview, and commit (every row in one transaction, or none). Files with more than
+preview, and commit (every row in one transaction, or none). When some rows have
+errors, the officer may import the others, told beforehand how many are left out:
+those rows are written in one transaction too, and the rows left out stay
+downloadable (ImportJob.problem_rows) to be fixed and uploaded again. Files with more than
 IMPORT_BACKGROUND_ROWS rows, or workbooks that unpack to more than a request
 should parse (spreadsheets.needs_worker), are checked and written by the task
 worker (validate_import, commit_import) with a progress bar; smaller ones within
@@ -133,18 +136,34 @@ def create_job(*, uploaded, rows, by) -> ImportJob:
     return job
 
 
-def start_commit(job, *, by, decisions=None) -> ImportJob:
+def error_row_numbers(job):
+    """The rows of the job's file with errors, in order."""
+    return sorted({issue["row"] for issue in job.issues if issue["level"] == "error"})
+
+
+def start_commit(job, *, by, decisions=None, skip=None) -> ImportJob:
     """Write a checked job's rows (in the worker when the file is large).
 
     `decisions` says, for each row that may be someone registered already, whether it
-    is that person (the row is left out) or a different person, and why. Raises
-    IllegalMove, writing nothing, while a row is undecided.
+    is that person (the row is left out) or a different person, and why. `skip` lists
+    the rows with errors the officer was shown and agreed to leave out: it must be
+    exactly the job's rows with errors. Raises IllegalMove, writing nothing, while a row
+    is undecided or the rows to leave out are not those.
     """
     decisions = decisions or {}
+    skip = sorted(set(skip or ()))
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         job.check_move(ImportJob.Status.COMMITTING, by)
-        if not job.can_commit:
+        if skip and job.can_commit_good_rows:
+            if skip != error_row_numbers(job):
+                raise IllegalMove(
+                    _(
+                        "Nothing was imported: the rows with problems are not those this page "
+                        "showed. Check them again below."
+                    )
+                )
+        elif not job.can_commit:
             raise IllegalMove(_("This file cannot be imported: it is not checked or has errors."))
         undecided = check_decisions(job, decisions)
         if undecided:
@@ -162,8 +181,16 @@ def start_commit(job, *, by, decisions=None) -> ImportJob:
         job.processed_rows = 0
         job.committed_by = by
         job.decisions = decisions
+        job.skipped_rows = skip
         job.save(
-            update_fields=["status", "processed_rows", "committed_by", "decisions", "updated_at"]
+            update_fields=[
+                "status",
+                "processed_rows",
+                "committed_by",
+                "decisions",
+                "skipped_rows",
+                "updated_at",
+            ]
         )
     if _in_background(job):
         commit_import.enqueue(job.pk)
@@ -221,6 +248,12 @@ def _discard_file(job):
         job.save(update_fields=["file", "updated_at"])
 
 
+def _discard_file_unless_importable(job):
+    # Kept while some of its rows could still be imported without the others.
+    if not job.good_rows:
+        _discard_file(job)
+
+
 def _save_check(job, result, status):
     job.check_move(status)
     job.status = status
@@ -228,6 +261,7 @@ def _save_check(job, result, status):
     job.issues = result.issues
     job.error_rows = result.error_rows
     job.warning_count = result.warning_count
+    job.problem_rows = result.problem_rows
 
 
 def run_validation(job_id):
@@ -250,7 +284,7 @@ def run_validation(job_id):
         job.validated_at = started
         job.save()
         if result.error_rows:
-            _discard_file(job)
+            _discard_file_unless_importable(job)
 
 
 def run_commit(job_id):
@@ -263,13 +297,23 @@ def run_commit(job_id):
                 result = check_file(
                     fileobj, user=by, progress=_progress_recorder(job), checked=_checked(job)
                 )
-            if result.error_rows:
+            # The rows left out must be those the officer agreed to leave out, no more, no less.
+            if _error_rows(result) != job.skipped_rows:
                 _save_check(job, result, ImportJob.Status.VALIDATED)
-                job.failure = _(
-                    "Nothing was imported: the check before writing found new errors, listed below."
+                job.failure = (
+                    _(
+                        "Nothing was imported: the check before writing found other rows with "
+                        "problems than those you chose to leave out. Check them below."
+                    )
+                    if job.skipped_rows
+                    else _(
+                        "Nothing was imported: the check before writing found new errors, "
+                        "listed below."
+                    )
                 )
+                job.skipped_rows = []
                 job.save()
-                _discard_file(job)
+                _discard_file_unless_importable(job)
                 return
             undecided = _undecided(result.rows, job.decisions)
             if undecided:
@@ -278,6 +322,7 @@ def run_commit(job_id):
                     "Nothing was imported: someone registered meanwhile may be the same person "
                     "as a row of this file. Decide again below."
                 )
+                job.skipped_rows = []
                 job.save()
                 return
             with transaction.atomic(), pghistory.context(import_job=job.pk, user=by.pk):
@@ -307,6 +352,10 @@ def run_commit(job_id):
             _fail(job, _("Nothing was imported because of an error on the server."))
             return
     _discard_file(job)
+
+
+def _error_rows(result):
+    return sorted({issue["row"] for issue in result.issues if issue["level"] == "error"})
 
 
 @task()

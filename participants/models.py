@@ -900,6 +900,12 @@ class ImportJob(WorkflowMixin, models.Model):
     # Rows that may be someone registered already, as decided on the preview:
     # {"<row>": {"same": bool, "reason": str, "seen": [participant ids shown]}}.
     decisions = models.JSONField(_("decisions on possible duplicates"), default=dict, blank=True)
+    # The rows with errors as the file has them, for the user to download, fix and upload
+    # again: {"header": [column names as written], "delimiter": "," or ";" for a CSV,
+    # "rows": [{"row": number, "cells": [text], "problems": [text]}]}.
+    problem_rows = models.JSONField(_("rows with problems"), default=dict, blank=True)
+    # The rows with errors the officer chose to leave out when importing the others.
+    skipped_rows = models.JSONField(_("rows left out"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -939,6 +945,21 @@ class ImportJob(WorkflowMixin, models.Model):
     @property
     def can_commit(self):
         return self.status == self.Status.VALIDATED and not self.error_rows and self.total_rows > 0
+
+    @property
+    def good_rows(self):
+        """The rows without errors: those an import that leaves the others out writes."""
+        return max(self.total_rows - self.error_rows, 0)
+
+    @property
+    def can_commit_good_rows(self):
+        """Rows have errors, others none, and the file is kept to import those others."""
+        return (
+            self.status == self.Status.VALIDATED
+            and self.error_rows > 0
+            and self.good_rows > 0
+            and bool(self.file)
+        )
 
     @property
     def percent(self):

@@ -22,13 +22,15 @@ from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.cells import FORMULA_STARTS, safe_cell
 from regions.forms import CHAIN
 
-from .countries import country_code_from_name
+from .countries import COMMON_DESTINATIONS, country_code_from_name, country_name
 from .forms import MigrationEpisodeForm, ParticipantForm
 from .models import MigrationEpisode, Participant, Problem, Sex
 
@@ -96,6 +98,42 @@ COLUMN_HELP = {
     "siskop2mi_id": gettext_lazy("The id in SiskoP2MI or E-PMI, when known."),
 }
 CHOICE_HELP = gettext_lazy("A code from the list on the right, or its name.")
+# Row 1 of the template, in the user's language. A file's header may use these in
+# Indonesian or English, the field's label, or the internal name of older templates.
+COLUMN_HEADERS = {
+    "full_name": gettext_lazy("Full name"),
+    "nik": gettext_lazy("NIK"),
+    "kk_number": gettext_lazy("KK number"),
+    "sex": gettext_lazy("Sex"),
+    "birth_date": gettext_lazy("Date of birth"),
+    "birth_place": gettext_lazy("Place of birth"),
+    "phone": gettext_lazy("Phone"),
+    "passport_number": gettext_lazy("Passport number"),
+    "address": gettext_lazy("Address"),
+    "village": gettext_lazy("Village code"),
+    "marital_status": gettext_lazy("Marital status"),
+    "education": gettext_lazy("Education"),
+    "religion": gettext_lazy("Religion"),
+    "jkn_segment": gettext_lazy("JKN segment"),
+    "jkn_status": gettext_lazy("JKN status"),
+    "bpjs_tk_status": gettext_lazy("BPJS Ketenagakerjaan status"),
+    "dtsen_decile": gettext_lazy("DTSEN decile"),
+    "problems": gettext_lazy("Problems experienced"),
+    "narrative": gettext_lazy("What happened"),
+    "destination_country": gettext_lazy("Destination country"),
+    "occupation": gettext_lazy("Occupation"),
+    "sector": gettext_lazy("Sector"),
+    "placement_scheme": gettext_lazy("Placement scheme"),
+    "employer": gettext_lazy("Employer"),
+    "p3mi_agency": gettext_lazy("P3MI (placement company)"),
+    "departure_date": gettext_lazy("Departure date"),
+    "arrival_date": gettext_lazy("Arrival date in Indonesia"),
+    "return_type": gettext_lazy("Return type"),
+    "siskop2mi_id": gettext_lazy("SiskoP2MI / E-PMI id"),
+}
+# The column the file of rows with problems adds; left out when that file comes back.
+PROBLEM_COLUMN = gettext_lazy("Problem")
+HEADER_LANGUAGES = ("id", "en")
 BLANK_RUN_LIMIT = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OTHER_BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
@@ -394,7 +432,35 @@ def needs_worker(fileobj) -> bool:
 
 
 def _normalise_header(value) -> str:
-    return "_".join(str(value or "").strip().lower().split())
+    """A header as compared: case, underscores and runs of spaces ignored."""
+    return " ".join(str(value or "").replace("_", " ").casefold().split())
+
+
+def column_header(name) -> str:
+    """The column's name in row 1 of the template, in the active language."""
+    return capfirst(str(COLUMN_HEADERS[name]))
+
+
+@functools.cache
+def header_lookup():
+    """({compared header: column}, {compared headers of the problem column})."""
+    lookup = {}
+    for name in COLUMNS:
+        lookup[_normalise_header(name)] = name
+        for each in HEADER_LANGUAGES:
+            with translation.override(each):
+                for text in (column_header(name), _column_label(name)):
+                    lookup.setdefault(_normalise_header(text), name)
+    ignored = set()
+    for each in HEADER_LANGUAGES:
+        with translation.override(each):
+            ignored.add(_normalise_header(PROBLEM_COLUMN))
+    return lookup, frozenset(ignored)
+
+
+def column_for(text):
+    """The column a header names, in either language or by its internal name, or None."""
+    return header_lookup()[0].get(_normalise_header(text))
 
 
 class Sheet:
@@ -406,6 +472,7 @@ class Sheet:
 
     def __init__(self, fileobj, scan=None):
         self.format = sniff_format(fileobj)
+        self.delimiter = ","
         self._workbook = None
         self.scan = None
         if self.format == "xlsx":
@@ -423,10 +490,20 @@ class Sheet:
         else:
             self._lines = self._csv_lines(fileobj)
             header = next(self._lines, [])
-        names = [_normalise_header(value) for value in header]
-        while names and not names[-1]:
-            names.pop()
-        self.header = names
+        lookup, ignored = header_lookup()
+        labels = ["" if value is None else str(value).strip() for value in header]
+        while labels and not labels[-1]:
+            labels.pop()
+        # Row 1 as written, and what each column is: a column of the template, a column
+        # of the user's own (its text), or "" (no name, or the problem column of the
+        # file of rows with problems): read by nobody.
+        self.labels = labels
+        self.header = [
+            ""
+            if not label or _normalise_header(label) in ignored
+            else lookup.get(_normalise_header(label), label)
+            for label in labels
+        ]
 
     def __enter__(self):
         return self
@@ -438,8 +515,7 @@ class Sheet:
         if self._workbook is not None:
             self._workbook.close()
 
-    @staticmethod
-    def _csv_lines(fileobj):
+    def _csv_lines(self, fileobj):
         fileobj.seek(0)
         try:
             text = fileobj.read().decode("utf-8-sig")
@@ -453,6 +529,7 @@ class Sheet:
         first_line = text.split("\n", 1)[0]
         # Indonesian Excel saves "CSV" with semicolons, as the comma is the decimal mark.
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        self.delimiter = delimiter
         return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def _raw_rows(self):
@@ -514,20 +591,30 @@ def _is_blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _quoted(names):
+    return ", ".join(f'"{name}"' for name in names)
+
+
 def check_header(header) -> list[str]:
-    """Raise ImportFileError for a header that cannot be imported; return unknown columns."""
+    """Raise ImportFileError for a header that cannot be imported; return unknown columns.
+
+    `header` is Sheet.header: columns of the template by their internal names, the
+    user's own columns by their text. Messages name columns as the template does.
+    """
     present = [name for name in header if name]
     if not set(present) & set(COLUMNS):
         raise ImportFileError(
             _(
-                "Row 1 must hold the column names of the template (full_name, nik, sex, ...). "
+                "Row 1 must hold the column names of the template (%(names)s, ...). "
                 "Download the template and copy the data into it."
             )
+            % {"names": _quoted(column_header(name) for name in ("full_name", "nik", "sex"))}
         )
     seen = set()
     for name in present:
         if name in seen:
-            raise ImportFileError(_("The column %(name)s appears twice.") % {"name": name})
+            shown = column_header(name) if name in COLUMNS else name
+            raise ImportFileError(_("The column %(name)s appears twice.") % {"name": f'"{shown}"'})
         seen.add(name)
     missing = [name for name in REQUIRED_COLUMNS if name not in seen]
     if missing:
@@ -537,7 +624,7 @@ def check_header(header) -> list[str]:
                 "The required columns %(names)s are missing.",
                 len(missing),
             )
-            % {"names": ", ".join(missing)}
+            % {"names": _quoted(column_header(name) for name in missing)}
         )
     return [name for name in present if name not in COLUMNS]
 
@@ -599,6 +686,20 @@ def _text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def cell_text(value) -> str:
+    """A cell as text, as the file of rows with problems gives it back: dates as DD-MM-YYYY."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d-%m-%Y")
+    return _text(value)
+
+
+def _unquoted(text):
+    # The file of rows with problems starts such values with "'" (accounts.cells).
+    if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def _read_date(value):
@@ -681,7 +782,7 @@ class RowReader:
                     birth_date = text if name == "birth_date" else birth_date
                     text = text.strftime(self.date_format)
             else:
-                text = _text(value)
+                text = _unquoted(_text(value))
             if name in DIGIT_COLUMNS:
                 text = text.lstrip("'")
             if not text and name in self.defaults:
@@ -713,6 +814,10 @@ class RowReader:
             data[name] = ".".join(parts[: depth + 1]) if len(parts) > depth else ""
         return data, notes, birth_date
 
+    def written(self, cells):
+        """{column: the cell as written in the file} for the template's columns."""
+        return {name: cell_text(cells[position]) for name, position in self.positions.items()}
+
     def _problem_ids(self, text):
         tokens = [token.strip() for token in PROBLEM_SEPARATORS.split(text)]
         return [self.problems.get(token.lower(), token) for token in tokens if token]
@@ -732,7 +837,20 @@ def _allowed(name, problems):
         return "\n".join(f"{value} = {label}" for value, label in choices)
     if name == "problems":
         return "\n".join(f"{problem.code} = {problem}" for problem in problems)
+    if name == "destination_country":
+        return "\n".join(f"{code} = {country_name(code)}" for code in COMMON_DESTINATIONS)
     return ""
+
+
+def _other_names(name):
+    """The other names row 1 may give the column: the other language's, the internal one."""
+    shown = column_header(name)
+    names = []
+    for language in HEADER_LANGUAGES:
+        with translation.override(language):
+            names.append(column_header(name))
+    names.append(name)
+    return ", ".join(dict.fromkeys(other for other in names if other != shown))
 
 
 def template_workbook() -> bytes:
@@ -741,12 +859,13 @@ def template_workbook() -> bytes:
     workbook = openpyxl.Workbook()
     data = workbook.active
     data.title = _("Participants")[:31]
-    data.append(COLUMNS)
+    headers = [column_header(name) for name in COLUMNS]
+    data.append(headers)
     bold = Font(bold=True)
-    for position, name in enumerate(COLUMNS, start=1):
+    for position, (name, header) in enumerate(zip(COLUMNS, headers, strict=True), start=1):
         letter = get_column_letter(position)
         data.cell(row=1, column=position).font = bold
-        data.column_dimensions[letter].width = max(14, len(name) + 4)
+        data.column_dimensions[letter].width = max(14, len(header) + 4)
         if name in DIGIT_COLUMNS:
             # Text, so that Excel keeps all 16 digits of a NIK and the 0 of a phone number.
             data.column_dimensions[letter].number_format = "@"
@@ -766,15 +885,17 @@ def template_workbook() -> bytes:
     data.freeze_panes = "B2"
 
     guide = workbook.create_sheet(_("Explanation")[:31])
-    guide.append([_("Column"), _("Field"), _("Required"), _("What to write"), _("Allowed codes")])
+    guide.append(
+        [_("Column"), _("Also understood"), _("Required"), _("What to write"), _("Allowed codes")]
+    )
     for cell in guide[1]:
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="DDEBEE")
     for name in COLUMNS:
         guide.append(
             [
-                name,
-                _column_label(name),
+                column_header(name),
+                _other_names(name),
                 _("yes") if name in REQUIRED_COLUMNS else "",
                 str(COLUMN_HELP.get(name) or (CHOICE_HELP if name in CHOICE_COLUMNS else "")),
                 _allowed(name, problems),
@@ -784,7 +905,8 @@ def template_workbook() -> bytes:
     guide.append(
         [
             _(
-                "Row 1 of the first sheet holds the column names: do not change them. One "
+                "Row 1 of the first sheet holds the column names: do not change them (the "
+                "names in English, and the older names of column B, are understood too). One "
                 "row per returnee. Codes and their names (in Indonesian or English) are both "
                 "accepted, in upper or lower case. Empty JKN and BPJS columns mean unknown."
             )
@@ -799,3 +921,80 @@ def template_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# The rows with problems ----------------------------------------------------------
+
+# A person reads these columns as text whatever they hold: a NIK keeps its 16 digits, a
+# date its DD-MM-YYYY.
+TEXT_FORMAT = "@"
+
+
+def problem_rows_of(sheet, records_cells, issues_by_row):
+    """What ImportJob.problem_rows keeps: the header as written, and each row with errors
+    as the file has it (the problem column of an earlier such file left out), with its
+    problems in words."""
+    keep = [position for position, name in enumerate(sheet.header) if name]
+    rows = [
+        {
+            "row": number,
+            "cells": [cell_text(records_cells[number][position]) for position in keep],
+            "problems": problems,
+        }
+        for number, problems in sorted(issues_by_row.items())
+    ]
+    if not rows:
+        return {}
+    return {
+        "header": [sheet.labels[position] for position in keep],
+        "delimiter": sheet.delimiter,
+        "rows": rows,
+    }
+
+
+def _problem_table(problem_rows):
+    header = [*problem_rows["header"], str(PROBLEM_COLUMN)]
+    rows = [[*row["cells"], "\n".join(row["problems"])] for row in problem_rows["rows"]]
+    return [safe_cell(cell) for cell in header], [[safe_cell(c) for c in r] for r in rows]
+
+
+def problem_rows_xlsx(problem_rows) -> bytes:
+    """The rows with problems as a workbook: the file's header, its cells as text, and a
+    last column saying what to fix; every cell through safe_cell."""
+    header, rows = _problem_table(problem_rows)
+    # A CSV may hold control characters that a workbook cannot.
+    rows = [
+        [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in r] for r in rows
+    ]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = _("Rows with problems")[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    last = len(header)
+    for position, title in enumerate(header, start=1):
+        letter = get_column_letter(position)
+        sheet.cell(row=1, column=position).font = Font(bold=True)
+        sheet.column_dimensions[letter].width = 60 if position == last else max(14, len(title) + 4)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.number_format = TEXT_FORMAT
+        cells[-1].alignment = wrap
+        cells[-1].font = Font(color="B42318")
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def problem_rows_csv(problem_rows) -> bytes:
+    """The rows with problems as CSV, with the delimiter of the uploaded file."""
+    header, rows = _problem_table(problem_rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=problem_rows.get("delimiter") or ",")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A byte-order mark so that Excel reads the names as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -37,4 +37,9 @@ urlpatterns = [
     path("import/template/", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_job, name="import_job"),
     path("import/<int:pk>/commit/", import_views.import_commit, name="import_commit"),
+    path(
+        "import/<int:pk>/problems.<str:fmt>",
+        import_views.import_problems,
+        name="import_problems",
+    ),
 ]

@@ -10,15 +10,12 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from accounts.cells import FORMULA_STARTS, safe_cell
+
+__all__ = ["FORMULA_STARTS", "safe_cell", "suppress_small", "to_csv", "to_xlsx"]
+
 SUPPRESSED = "<5"
 SMALLEST_SHOWN = 5
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def suppress_small(count):

@@ -39,6 +39,16 @@ TEMPLATE_COLUMNS = [
     "arrival_date", "return_type", "siskop2mi_id",
 ]  # fmt: skip
 
+# Row 1 of the template in Indonesian, the language of the office.
+INDONESIAN_HEADERS = [
+    "Nama lengkap", "NIK", "Nomor KK", "Jenis kelamin", "Tanggal lahir", "Tempat lahir",
+    "Telepon", "Nomor paspor", "Alamat", "Kode desa/kelurahan", "Status perkawinan",
+    "Pendidikan", "Agama", "Segmen JKN", "Status JKN", "Status BPJS Ketenagakerjaan",
+    "Desil DTSEN", "Masalah yang dialami", "Kronologi kejadian", "Negara tujuan", "Pekerjaan",
+    "Sektor", "Skema penempatan", "Pemberi kerja", "P3MI (perusahaan penempatan)",
+    "Tanggal berangkat", "Tanggal tiba di Indonesia", "Jenis kepulangan", "ID SiskoP2MI / E-PMI",
+]  # fmt: skip
+
 pytestmark = pytest.mark.django_db
 
 
@@ -113,6 +123,11 @@ def seen_on(job, row):
     return ",".join(str(pk) for pk in issue["candidates"])
 
 
+def said(row, person, column, value, reason):
+    """A row's message as the office reads it: the row, its person, the column, the value."""
+    return f'Baris {row} ({person}): kolom "{column}" berisi "{value}": {reason}'
+
+
 def in_indonesian(message, plural=None, *, n=1, **params):
     """The message as the default language shows it (English until it is translated)."""
     with translation.override("id"):
@@ -137,12 +152,14 @@ def test_a_bad_row_among_a_hundred_writes_nothing_and_the_preview_names_it(clien
     assert job.error_rows == 1
     message = in_indonesian("A NIK has 16 digits; this one has %(count)s.", count=15)
     assert message == "NIK terdiri dari 16 angka; yang ini 15 angka."
-    assert issues_of(job, 43) == [("nik", "error", message)]
+    sentence = said(43, "Peserta Uji 0041", "NIK", rows[41]["nik"], message)
+    assert issues_of(job, 43) == [("nik", "error", sentence)]
     page = client.get(response["Location"]).content.decode()
     assert ">43</td>" in page
-    assert message in page
-    assert "/commit/" not in page
-    assert not job.file  # a file that cannot be imported is not kept
+    assert sentence in page
+    # The 99 others can still be imported without it, when asked for in so many words.
+    assert "Impor 99 baris yang benar, lewati 1 baris bermasalah" in page
+    assert job.file
 
     refused = client.post(f"/participants/import/{job.pk}/commit/", follow=True)
 
@@ -264,8 +281,9 @@ def test_a_nik_twice_in_the_file_is_reported_on_both_rows(client, case_worker_a)
     )
     on_row_2 = in_indonesian(*also_on, rows="4")
     on_row_4 = in_indonesian(*also_on, rows="2")
-    assert ("nik", "error", on_row_2) in issues_of(job, 2)
-    assert ("nik", "error", on_row_4) in issues_of(job, 4)
+    nik = rows[0]["nik"]
+    assert ("nik", "error", said(2, "Peserta Uji 0000", "NIK", nik, on_row_2)) in issues_of(job, 2)
+    assert ("nik", "error", said(4, "Peserta Uji 0002", "NIK", nik, on_row_4)) in issues_of(job, 4)
     assert issues_of(job, 3) == []
 
 
@@ -345,8 +363,9 @@ def test_nik_warnings_are_shown_and_do_not_block_the_import(client, case_worker_
     [(column, level, message)] = issues_of(job, 2)
     assert (column, level) == ("full_name", "warning")
     assert "Siti Aminah" in message
+    woman = in_indonesian("The NIK is one of a woman, the form says male.")
     assert issues_of(job, 3) == [
-        ("nik", "warning", in_indonesian("The NIK is one of a woman, the form says male."))
+        ("nik", "warning", said(3, "Peserta Uji 0002", "NIK", other_sex["nik"], woman))
     ]
     client.post(
         f"/participants/import/{job.pk}/commit/",
@@ -440,7 +459,10 @@ def test_a_text_file_without_the_template_header_is_refused(client, case_worker_
     response, job = upload(client, SimpleUploadedFile("catatan.csv", b"nama,umur\nSiti,35\n"))
 
     assert job is None
-    assert "full_name" in response.context["form"].errors["file"][0]
+    assert response.context["form"].errors["file"] == [
+        'Baris 1 harus berisi nama kolom templat ("Nama lengkap", "NIK", "Jenis kelamin", ...). '
+        "Unduh templat dan salin datanya ke dalamnya."
+    ]
 
 
 def test_a_file_with_too_many_rows_is_refused(client, case_worker_a, settings):
@@ -453,7 +475,9 @@ def test_a_file_with_too_many_rows_is_refused(client, case_worker_a, settings):
     assert "3" in response.context["form"].errors["file"][0]
 
 
-def test_the_template_is_an_xlsx_whose_header_is_the_field_names(client, case_worker_a):
+def test_the_template_is_an_xlsx_whose_header_names_the_columns_in_indonesian(
+    client, case_worker_a
+):
     client.force_login(case_worker_a)
 
     response = client.get(TEMPLATE_URL)
@@ -463,10 +487,30 @@ def test_the_template_is_an_xlsx_whose_header_is_the_field_names(client, case_wo
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     data, explanation = workbook.worksheets
-    assert [cell.value for cell in data[1]] == TEMPLATE_COLUMNS
+    assert [cell.value for cell in data[1]] == INDONESIAN_HEADERS
     assert data.max_row == 1
-    explained = [row[0] for row in explanation.iter_rows(min_row=2, values_only=True)]
-    assert explained[: len(TEMPLATE_COLUMNS)] == TEMPLATE_COLUMNS
+    explained = list(explanation.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in explained[: len(INDONESIAN_HEADERS)]] == INDONESIAN_HEADERS
+    # Column B: the names older files and the English template give the column.
+    assert explained[0][1] == "Full name, full_name"
+    [country] = [row for row in explained if row[0] == "Negara tujuan"]
+    assert "SA = Arab Saudi" in country[4].split("\n")
+    assert "KR = Korea Selatan" in country[4].split("\n")
+
+
+def test_the_template_speaks_english_to_an_english_user(client, case_worker_a):
+    client.force_login(case_worker_a)
+
+    response = client.get(TEMPLATE_URL, HTTP_ACCEPT_LANGUAGE="en")
+
+    data, explanation = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    header = [cell.value for cell in data[1]]
+    assert header[:5] == ["Full name", "NIK", "KK number", "Sex", "Date of birth"]
+    assert "Village code" in header
+    [country] = [
+        row for row in explanation.iter_rows(values_only=True) if row[0] == "Destination country"
+    ]
+    assert "SA = Saudi Arabia" in country[4].split("\n")
 
 
 def test_the_filled_in_template_imports(client, case_worker_a):

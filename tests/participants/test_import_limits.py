@@ -403,7 +403,7 @@ def test_a_sheet_too_large_to_open_in_a_request_leaves_its_header_to_the_worker(
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
-    assert "full_name" in job.failure
+    assert '"Nama lengkap"' in job.failure
     assert not Participant.objects.exists()
 
 
