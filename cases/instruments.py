@@ -220,7 +220,7 @@ NO, YES = 0, 1
 
 SRQ20 = Instrument(
     code="srq20",
-    name=Text("SRQ-20 (Self Reporting Questionnaire)", "SRQ-20 (Self-Reporting Questionnaire)"),
+    name=Text("SRQ-20 (Kuesioner Laporan Diri)", "SRQ-20 (Self-Reporting Questionnaire)"),
     period=Text("dalam 30 hari terakhir", "in the last 30 days"),
     items=_items(
         ("Apakah Anda sering menderita sakit kepala?", "Do you often have headaches?"),

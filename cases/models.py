@@ -41,7 +41,7 @@ class Program(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -290,9 +290,13 @@ class Screening(models.Model):
     kind = models.CharField(_("screening"), max_length=20, choices=Kind.choices)
     screened_on = models.DateField(_("date"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     decision = models.TextField(
         _("decision and follow-up"),
         blank=True,
@@ -545,7 +549,7 @@ class PlanItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("plan item")
@@ -562,7 +566,7 @@ class CaseNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("case note")
@@ -603,13 +607,14 @@ class FollowUp(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         editable=False,
     )
-    recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -675,9 +680,13 @@ class OutcomeMeasure(models.Model):
     social_score = models.PositiveSmallIntegerField(_("social"))
     psychosocial_score = models.PositiveSmallIntegerField(_("psychosocial"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("reintegration outcome measure")

@@ -13,7 +13,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # How BP3MI staff name these places, in either language.
-NAME_OVERRIDES = {"TW": "Taiwan", "HK": "Hong Kong", "MO": "Makau"}
+NAME_OVERRIDES = {
+    "TW": "Taiwan",
+    "HK": "Hong Kong",
+    "MO": "Makau",
+    # pycountry's Indonesian catalogue lacks these, and would show the English name.
+    "BQ": "Bonaire, Sint Eustatius, dan Saba",
+    "CD": "Republik Demokratik Kongo",
+    "CG": "Kongo",
+    "CV": "Tanjung Verde",
+    "CZ": "Ceko",
+    "ET": "Etiopia",
+    "PN": "Kepulauan Pitcairn",
+    "TL": "Timor Leste",
+}
 ENGLISH_OVERRIDES = {"TW": "Taiwan", "HK": "Hong Kong", "MO": "Macao"}
 
 COMMON_DESTINATIONS = ["MY", "TW", "HK", "SA", "SG", "KR", "JP", "AE", "QA", "KW", "OM", "BN"]

@@ -70,6 +70,15 @@ class ReferralStatus(models.TextChoices):
 OPEN_STATUSES = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
 
 
+# Finished: nothing more is owed on it (the "done" box of the lists).
+FINISHED_STATUSES = [
+    ReferralStatus.COMPLETED,
+    ReferralStatus.UNABLE,
+    ReferralStatus.DECLINED,
+    ReferralStatus.CANCELLED,
+]
+
+
 def overdue_condition(now=None) -> Q:
     """Overdue: past its due time while the agency still owes an answer or the service.
 
@@ -92,6 +101,18 @@ class ReferralQuerySet(OfficeScopedQuerySet):
 
     def overdue(self, now=None):
         return self.filter(overdue_condition(now))
+
+    def open_first(self):
+        """Unfinished referrals first, the soonest due (so the most urgent) at the top;
+        then the finished ones, the latest first. The pk makes every page's cut stable."""
+        finished = Q(status__in=FINISHED_STATUSES)
+        return self.order_by(
+            models.Case(models.When(finished, then=1), default=0),
+            models.Case(models.When(finished, then=None), default=models.F("due_at")).asc(
+                nulls_last=True
+            ),
+            "-pk",
+        )
 
 
 S = ReferralStatus
@@ -238,7 +259,7 @@ class Referral(WorkflowMixin, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -283,6 +304,17 @@ class Referral(WorkflowMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("referrals:detail", args=[self.pk])
+
+    @property
+    def sender(self):
+        """The BP3MI case worker who wrote and sent the referral: whom the agency calls."""
+        return self.created_by
+
+    @property
+    def sender_phone(self):
+        """The work phone that reaches the sender: their own, else their office's. No
+        other detail of the staff member is shown to the agency."""
+        return self.created_by.phone or self.case.program.office.phone
 
     @property
     def is_overdue(self):

@@ -10,15 +10,18 @@ registration or row number, never by a person's name.
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import django_filters
+from django.apps import apps
 from django.db.models import CharField, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +29,8 @@ from accounts.access import sees_every_office
 from accounts.access_log import reads_person_data
 from accounts.models import AccessLog, User
 from cases import access as case_access
-from cases.models import Case, Program
+from cases.instruments import INSTRUMENTS
+from cases.models import Case, OutcomeOccasion, Program
 from participants import access as participant_access
 from participants.forms import DateInput
 from participants.models import Document, Participant
@@ -257,7 +261,7 @@ def log_rows(entries, *, user, participant=None):
     for entry in entries:
         thing, url = names.get((entry.object_type, entry.object_id), ("", ""))
         if entry.object_type and not thing:
-            thing = f"{entry.object_type} #{entry.object_id}"
+            thing = f"{kind_in_words(entry.object_type)} #{entry.object_id}"
         person = people.get(entry.user_id)
         rows.append(
             {
@@ -266,11 +270,94 @@ def log_rows(entries, *, user, participant=None):
                 "role": roles.get(person.role, person.role) if person else unknown,
                 "action": actions.get(entry.action, entry.action),
                 "object": thing,
+                "detail": detail_in_words(entry.detail),
                 "url": url,
                 "path": entry.path if full_paths else entry.path.partition("?")[0],
             }
         )
     return rows
+
+
+def kind_in_words(object_type):
+    """The kind of object a log entry names (`participants.participant`) as its name."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return capfirst(model._meta.verbose_name)
+
+
+def _instrument(code):
+    instrument = INSTRUMENTS.get(code)
+    return str(instrument.name) if instrument else code
+
+
+def _occasion(value):
+    return str(OutcomeOccasion(value).label) if value in OutcomeOccasion.values else value
+
+
+# The details the views write (in English, the same whatever the reader's language),
+# as the reader's language says them: (pattern, words, how each group is named).
+DETAILS = [
+    (r"home page", gettext_lazy("home page"), {}),
+    (r"work list", gettext_lazy("work list"), {}),
+    (r"enrolled people", gettext_lazy("enrolled people"), {}),
+    (r"referral form", gettext_lazy("referral form"), {}),
+    (r"evidence", gettext_lazy("evidence of the outcome"), {}),
+    (r"physical screening", gettext_lazy("physical screening"), {}),
+    (
+        r"screening (?P<instrument>\S+)",
+        gettext_lazy("screening %(instrument)s"),
+        {"instrument": _instrument},
+    ),
+    (
+        r"outcome measure (?P<occasion>\S+)",
+        gettext_lazy("outcome measure %(occasion)s"),
+        {"occasion": _occasion},
+    ),
+    (r"plan item (?P<id>\d+)", gettext_lazy("plan item #%(id)s"), {}),
+    (r"follow-up visit (?P<month>\d+)", gettext_lazy("follow-up visit at month %(month)s"), {}),
+    (r"family member (?P<id>\d+)", gettext_lazy("family member #%(id)s"), {}),
+    (r"period abroad (?P<id>\d+)", gettext_lazy("period abroad #%(id)s"), {}),
+    (r"edit form", gettext_lazy("edit form"), {}),
+    (r"transfers", gettext_lazy("transfers"), {}),
+    (r"possible duplicates", gettext_lazy("possible duplicates"), {}),
+    (
+        r"compare participants (?P<first>\d+) and (?P<second>\d+)",
+        gettext_lazy("comparison of participants #%(first)s and #%(second)s"),
+        {},
+    ),
+    (r"data requests", gettext_lazy("data requests"), {}),
+    (r"data request form", gettext_lazy("data request form"), {}),
+    (r"change history", gettext_lazy("change history"), {}),
+    (r"retention", gettext_lazy("retention periods"), {}),
+    (r"anonymisation (?P<id>\d+)", gettext_lazy("anonymisation #%(id)s"), {}),
+    (r"by district", gettext_lazy("participants by district"), {}),
+    (r"by problem", gettext_lazy("participants by problem"), {}),
+    (r"referrals by agency", gettext_lazy("referrals by agency"), {}),
+    (r"participants \(rows\)", gettext_lazy("participants (one row each)"), {}),
+    (r"access log(?: (?P<query>.*))?", gettext_lazy("access log %(query)s"), {}),
+    (
+        r"(?P<file>.+) \(with the appendix of participant names\)",
+        gettext_lazy("%(file)s (with the appendix of participant names)"),
+        {},
+    ),
+]
+DETAILS = [(re.compile(pattern, re.DOTALL), words, named) for pattern, words, named in DETAILS]
+
+
+def detail_in_words(detail):
+    """An entry's detail in the reader's language; a detail of no known form as it is
+    (a search, a file name, the reason typed for revealing a NIK)."""
+    for pattern, words, named in DETAILS:
+        found = pattern.fullmatch(detail)
+        if found:
+            values = {
+                key: named[key](value) if key in named else value
+                for key, value in found.groupdict(default="").items()
+            }
+            return (words % values).strip()
+    return detail
 
 
 def _object_names(entries, participant):
@@ -394,7 +481,7 @@ def audit_export(request):
                 row["role"],
                 row["action"],
                 row["object"],
-                row["entry"].detail,
+                row["detail"],
                 row["path"],
                 row["entry"].ip_address or "",
             ]
