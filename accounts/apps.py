@@ -7,15 +7,20 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        import datetime
+
         from django.contrib.auth.signals import (
             user_logged_in,
             user_logged_out,
             user_login_failed,
         )
 
-        from . import idle_sessions, navigation, signals, two_factor
+        from . import idle_sessions, navigation, schedule, signals, tasks, two_factor
 
         navigation.register()
+        schedule.daily(
+            "discard_submission_keys", at=datetime.time(2, 30), task=tasks.discard_submission_keys
+        )
 
         user_logged_in.connect(signals.log_login, dispatch_uid="accounts.log_login")
         user_logged_in.connect(idle_sessions.remember_login, dispatch_uid="accounts.idle_sessions")

@@ -414,3 +414,6 @@ class ScheduledRun(models.Model):
     def __str__(self):
         return f"{self.job} {self.due_at:%Y-%m-%d %H:%M}"
 
+
+# Defined beside the middleware that uses it; imported here so Django finds the model.
+from .submissions import Submission  # noqa: E402, F401

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Attaches the user and URL to every history event written in a request.
     "pghistory.middleware.HistoryMiddleware",
+    # A form sent twice under the same submission key (a retry on a weak connection, a
+    # form kept on the phone while offline) is acted on once.
+    "accounts.submissions.SubmissionKeyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", reports_views.dashboard, name="home"),
     path("tasks/", reports_views.tasks, name="tasks"),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
     path("accounts/", include("accounts.urls")),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(

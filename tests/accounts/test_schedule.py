@@ -124,12 +124,14 @@ def test_the_apps_register_their_jobs():
     assert jobs["referral_reminders"] == ("daily", datetime.time(7, 0))
     assert jobs["find_duplicates"] == ("daily", datetime.time(1, 0))
     assert jobs["discard_report_files"] == ("hourly", datetime.time(0, 0))
+    assert jobs["discard_submission_keys"] == ("daily", datetime.time(2, 30))
     tasks = {name: job.task.name for name, job in schedule.JOBS.items()}
     assert tasks == {
         "digest": "send_daily_digests",
         "referral_reminders": "send_referral_reminders",
         "find_duplicates": "find_duplicates",
         "discard_report_files": "discard_report_files",
+        "discard_submission_keys": "discard_submission_keys",
     }
 
 

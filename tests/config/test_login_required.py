@@ -14,6 +14,9 @@ from django.urls import get_resolver
 PUBLIC_PATHS = {
     "/accounts/login/",
     "/healthz",
+    # The service worker and its page for no signal: the phone asks for them on its own.
+    "/sw.js",
+    "/offline/",
     # Forgotten passwords and invitations: reached by people who cannot log in yet.
     "/accounts/password_reset/",
     "/accounts/password_reset/done/",
