@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from accounts import navigation
         from participants.signals import merge_undone, participant_transferred, participants_merged
 
-        from . import access, receivers
+        from . import access, panels, receivers
 
         participant_transferred.connect(
             receivers.close_cases_left_behind, dispatch_uid="cases.close_cases_left_behind"
@@ -23,3 +23,4 @@ class CasesConfig(AppConfig):
         )
 
         navigation.add(_("Programs"), "cases:programs", visible_to=access.can_open_cases, order=20)
+        panels.register()

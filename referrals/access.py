@@ -88,5 +88,6 @@ def get_referral_for(user, pk):
         "case__program__office",
         "case__participant__village",
         "household_member",
+        "created_by",
     )
     return get_object_or_404(referrals, pk=pk)

@@ -3,17 +3,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Referral, ReferralStatus, Service, Urgency
+from .models import FINISHED_STATUSES, Referral, ReferralStatus, Service, Urgency
 
 BOXES = {
     "new": [ReferralStatus.SENT],
     "in_progress": [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
-    "done": [
-        ReferralStatus.COMPLETED,
-        ReferralStatus.UNABLE,
-        ReferralStatus.DECLINED,
-        ReferralStatus.CANCELLED,
-    ],
+    "done": FINISHED_STATUSES,
 }
 
 
@@ -30,6 +25,11 @@ class ReferralFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields = []
+
+    @property
+    def is_active(self):
+        """Whether any filter narrows the list (the page then shows them unfolded)."""
+        return self.is_bound and any(self.data.get(name) for name in self.filters)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.now()) if value else queryset

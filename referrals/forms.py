@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, AgencyType
@@ -7,6 +8,7 @@ from cases.models import PlanItem
 from participants.documents import validate_upload
 
 from .models import Referral, Satisfaction, Service
+from .sharing import receives_chronology
 
 NOT_AN_OPEN_ITEM = _("Choose one of this case's plan items that is neither done nor cancelled.")
 
@@ -46,6 +48,17 @@ class ReferralForm(forms.ModelForm):
         self.fields["service"].queryset = Service.objects.filter(is_active=True).order_by(
             "agency_type", "name"
         )
+        # Picking an agency fetches the services of its type and whether it may receive
+        # the chronology (`referral_agency_fields`); without JavaScript all stay listed.
+        self.fields["agency"].widget.attrs.update(
+            {
+                "hx-get": reverse("referrals:agency_fields", args=[case.pk]),
+                "hx-target": "#field-service",
+                "hx-swap": "outerHTML",
+            }
+        )
+        # A service chosen while the list was on its way stays chosen if still offered.
+        self.fields["service"].widget.attrs["data-keep-choice"] = ""
         self.fields["service"].label_from_instance = lambda service: (
             f"{AgencyType(service.agency_type).label}: {service}"
         )
@@ -57,13 +70,36 @@ class ReferralForm(forms.ModelForm):
         self.fields["plan_item"].label = _("Fulfils plan item")
         self.fields["plan_item"].empty_label = _("None")
         self.fields["plan_item"].error_messages["invalid_choice"] = NOT_AN_OPEN_ITEM
+        agency = self.chosen_agency()
+        if agency is not None and not self.is_bound:
+            # A form not yet sent lists only what the chosen agency offers. A sent one
+            # keeps every service, so that a mismatch is named by `clean`.
+            self.fields["service"].queryset = self.fields["service"].queryset.filter(
+                agency_type=agency.type
+            )
+        # The chronology is offered only where the agency may receive it; it stays on
+        # a sent form that has one, so that `clean` says why it cannot go.
+        self.shows_chronology = (
+            agency is None
+            or receives_chronology(agency.type)
+            or bool(self["shared_chronology"].value())
+        )
+
+    def chosen_agency(self):
+        """The agency chosen so far (sent or given as a starting value), or None."""
+        if not hasattr(self, "_chosen_agency"):
+            pk = str(self["agency"].value() or "")
+            self._chosen_agency = (
+                self.fields["agency"].queryset.filter(pk=pk).first() if pk.isdigit() else None
+            )
+        return self._chosen_agency
 
     def clean(self):
         cleaned = super().clean()
         agency, service = cleaned.get("agency"), cleaned.get("service")
         if agency and service and service.agency_type != agency.type:
             self.add_error("service", _("This agency does not offer this service."))
-        if agency and agency.type != AgencyType.UPTD_PPA and cleaned.get("shared_chronology"):
+        if agency and not receives_chronology(agency.type) and cleaned.get("shared_chronology"):
             self.add_error(
                 "shared_chronology",
                 _("Only UPTD PPA receives a chronology; leave this empty for this agency."),

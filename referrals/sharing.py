@@ -50,6 +50,11 @@ def sections_for(agency_type) -> frozenset[str]:
     return frozenset(SHARING.get(agency_type, {IDENTITY}))
 
 
+def receives_chronology(agency_type) -> bool:
+    """Whether the agency may be handed what the case worker writes of what happened."""
+    return CHRONOLOGY in sections_for(agency_type)
+
+
 def shares_nik(agency_type) -> bool:
     """Whether the agency's officers may see the person's whole NIK (behind a logged reveal)."""
     return IDENTITY in sections_for(agency_type)

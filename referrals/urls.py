@@ -6,6 +6,11 @@ app_name = "referrals"
 urlpatterns = [
     path("referrals/", views.referral_list, name="list"),
     path("cases/<int:case_pk>/referrals/new/", views.referral_new, name="new"),
+    path(
+        "cases/<int:case_pk>/referrals/new/agency-fields/",
+        views.referral_agency_fields,
+        name="agency_fields",
+    ),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
     path("referrals/<int:pk>/evidence/", views.referral_evidence, name="evidence"),
     path("referrals/<int:pk>/nik/", views.referral_reveal_nik, name="reveal_nik"),

@@ -46,12 +46,14 @@ def referral_list(request):
         done=Count("pk", filter=Q(status__in=BOXES["done"])),
     )
     box = request.GET.get("box", "")
-    listed = referrals.select_related("agency", "service", "case__participant__village")
+    listed = referrals.select_related(
+        "agency", "service", "case__participant__village", "case__program__office", "created_by"
+    )
     if box == "overdue":
         listed = listed.overdue(now)
     elif box in BOXES:
         listed = listed.filter(status__in=BOXES[box])
-    filterset = ReferralFilter(request.GET or None, queryset=listed.order_by("due_at", "-pk"))
+    filterset = ReferralFilter(request.GET or None, queryset=listed.open_first())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page.object_list:
         referral.moves = _moves(referral, request.user)
@@ -98,6 +100,15 @@ def referral_new(request, case_pk):
     return render(request, "referrals/form.html", ctx)
 
 
+def referral_agency_fields(request, case_pk):
+    """The referral form's parts that follow the agency: the services of its type, and
+    the chronology field where the agency may receive one (an out-of-band swap)."""
+    case = case_access.get_case_for(request.user, case_pk, write=True)
+    form = ReferralForm(case=case, initial={"agency": request.GET.get("agency", "")})
+    ctx = {"form": form, "field": form["service"], "oob": True}
+    return render(request, "referrals/form.html#agency-fields", ctx)
+
+
 def _from_plan_item(case, pk):
     """The form's starting values for a referral that fulfils the plan item `pk`."""
     if not pk.isdigit():
@@ -113,10 +124,8 @@ def _from_plan_item(case, pk):
 
 def _chosen_agency_type(form):
     """The type of the agency the form has chosen so far, to point at its hints."""
-    pk = str(form["agency"].value() or "")
-    if not pk.isdigit():
-        return None
-    return form.fields["agency"].queryset.filter(pk=pk).values_list("type", flat=True).first()
+    agency = form.chosen_agency()
+    return agency.type if agency else None
 
 
 def _moves(referral, user):

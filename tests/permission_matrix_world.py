@@ -140,10 +140,18 @@ class Scope:
             reason="Orang yang sama, terdaftar dua kali.",
             by=colleague,
         )
+        # Checked, with one row of two to fix: its rows with problems can be downloaded.
         import_job = ImportJob.objects.create(
             office=office,
             original_name="peserta.xlsx",
             status=ImportJob.Status.VALIDATED,
+            total_rows=2,
+            error_rows=1,
+            problem_rows={
+                "header": ["Nama lengkap", "Tanggal lahir"],
+                "delimiter": ",",
+                "rows": [{"row": 3, "cells": ["Siti", "31-02-1990"], "problems": ["Baris 3"]}],
+            },
             created_by=staff,
         )
         report_job = ReportJob.objects.create(office=office, program=program, created_by=colleague)

@@ -135,6 +135,9 @@ TABLE = {
     "home": everyone(),
     "tasks": office_list({CW, CO, HW, AO, AD}),
     "healthz": PUBLIC,
+    # The service worker and the page it shows without a signal: no data of anyone.
+    "service_worker": PUBLIC,
+    "offline": PUBLIC,
     "regions:chain": everyone(),
     "set_language": everyone(ALLOWED, anonymous=ALLOWED),
     "notifications": everyone(),
@@ -199,6 +202,7 @@ TABLE = {
     "participants:import_template": office_list(PARTICIPANT_READERS, PARTICIPANT_EDITORS),
     "participants:import_job": office_object(PARTICIPANT_EDITORS),
     "participants:import_commit": post(office_object, PARTICIPANT_EDITORS),
+    "participants:import_problems": office_object(PARTICIPANT_EDITORS),
     # Programs, cases, screenings, alerts.
     "cases:programs": office_list(CASE_READERS),
     "cases:program_new": office_list(CASE_READERS, COORDINATORS),
@@ -221,6 +225,7 @@ TABLE = {
     # Referrals.
     "referrals:list": office_list(REFERRAL_READERS),
     "referrals:new": office_object(CASE_READERS, REFERRAL_SENDERS),
+    "referrals:agency_fields": office_object(CASE_READERS, REFERRAL_SENDERS),
     "referrals:detail": office_object(REFERRAL_READERS),
     "referrals:evidence": office_object(REFERRAL_READERS),
     # The whole NIK the referral shares: office staff who may reveal numbers, and the

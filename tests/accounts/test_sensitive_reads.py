@@ -24,6 +24,8 @@ from tests.factories import AgencyFactory, UserFactory, consent_to_dinsos
 # own DOWNLOAD, EXPORT or REVEAL row.
 NO_PERSON_DATA = {
     "healthz": "the health check",
+    "service_worker": "the script that keeps pages on the phone",
+    "offline": "the page shown for a page never opened without a signal",
     "set_language": "a write: the user's language",
     "login": "the login form",
     "logout": "logging out",
@@ -72,6 +74,7 @@ NO_PERSON_DATA = {
     "participants:import": "the upload form",
     "participants:import_template": "an empty spreadsheet",
     "participants:import_commit": "a write",
+    "participants:import_problems": "a download that writes its own DOWNLOAD row",
     "reports:anonymise_propose": "a write",
     "reports:anonymise_confirm": "a write",
     "reports:anonymise_cancel": "a write",
@@ -90,6 +93,7 @@ NO_PERSON_DATA = {
     "referrals:move": "a write",
     "referrals:confirm": "a write",
     "referrals:plan_item": "a write",
+    "referrals:agency_fields": "the services of an agency type and an empty field, no person",
     "reports:exports": "the list of exports",
     "reports:export_by_district": "counts, no names; writes its own EXPORT row",
     "reports:export_referrals_by_agency": "counts, no names; writes its own EXPORT row",

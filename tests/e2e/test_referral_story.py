@@ -230,7 +230,7 @@ def test_a_referral_goes_to_dinsos_and_comes_back_confirmed(
     assert letter.status == 200
     assert letter.headers["content-type"] == "application/pdf"
     text = pdf_text(letter.body())
-    for expected in ["SURAT RUJUKAN", pkh.number, DINSOS, name]:
+    for expected in ["Perihal", "Yth.", pkh.number, DINSOS, name]:
         assert expected in text, expected
 
     # The case worker records that the returnee confirmed the outcome.

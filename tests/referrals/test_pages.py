@@ -174,7 +174,7 @@ def test_the_letter_is_numbered_and_addressed_and_its_download_logged(client, se
 
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response)
-    assert "SURAT RUJUKAN" in text
+    assert "Perihal" in text
     assert sent.number in text
     assert sent.agency.name in text
     assert AccessLog.objects.filter(action=AccessLog.Action.DOWNLOAD, user=dinsos_officer).exists()
