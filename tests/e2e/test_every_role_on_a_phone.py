@@ -2,8 +2,10 @@
 
 The case worker refers a returnee, the services narrowing to the agency she picks; the
 health worker goes from the returnee's record to the case and its SRQ-20; the Dinsos
-officer finds the referrals still owed at the top of the inbox and moves one on; the
-coordinator finds "Reports" in the menu and sees the program PDF being made.
+officer finds the referrals still owed at the top of the inbox and moves one on, as do
+the other agencies' officers; the coordinator finds "Reports" in the menu and sees the
+program PDF being made; the administrator reaches the people of the office and the
+office's letterhead; the auditor reads the access log in words.
 """
 
 import io
@@ -182,3 +184,57 @@ def test_the_coordinator_reaches_reports_and_sees_the_program_pdf_being_made(
     expect(button).not_to_have_attribute("aria-busy", "true")
     expect(button).to_be_enabled()
     expect(button).to_have_text(rest_label)
+
+
+def menu_item(page, label):
+    item = page.locator("nav.mainnav").get_by_role("link", name=label, exact=True)
+    expect(item).to_be_visible()
+    within_the_screen(page, item)
+    return item
+
+
+def test_the_administrator_reaches_the_people_and_the_offices_letterhead(
+    phone_page, mekar_baru, log_in
+):
+    page = phone_page
+    log_in(page, "admin")
+
+    menu_item(page, "Pengguna").click()
+    page.get_by_role("link", name="Tambah pengguna").click()
+    expect(page.locator("main form")).to_contain_text("Peran")
+
+    menu_item(page, "Kantor dan instansi").click()
+    page.locator("tr", has_text="BP3MI Banten").get_by_role("link", name="Ubah").click()
+    # The letterhead of the office's PDFs is set here, logo included.
+    expect(page.locator("input[type=file][name=logo]")).to_be_attached()
+    expect(page.locator("[name=letterhead_line]")).to_be_visible()
+
+
+def test_the_auditor_reads_the_access_log_in_words(phone_page, mekar_baru, log_in):
+    page = phone_page
+    log_in(page, "auditor")
+
+    menu_item(page, "Audit").click()
+    expect(page.locator("h1")).to_have_text("Log akses")
+    log = page.locator("main")
+    expect(log).to_contain_text("Masuk")
+    expect(log).not_to_contain_text("participants.participant")
+
+
+@pytest.mark.parametrize("officer", ["dinkes", "disdukcapil", "disnakertrans"])
+def test_every_agency_officer_finds_the_open_referrals_first(
+    phone_page, mekar_baru, log_in, officer
+):
+    page = phone_page
+    log_in(page, officer)
+
+    menu_item(page, "Rujukan").click()
+    rows = page.locator("table.table-cards tbody tr")
+    expect(rows.first).to_be_visible()
+    first = Referral.objects.get(pk=rows.first.get_attribute("id").removeprefix("referral-"))
+    assert first.agency == User.objects.get(username=officer).agency
+    assert first.status in OPEN_STATUSES
+    expect(rows.first.locator(".sender")).to_contain_text(first.created_by.full_name)
+    rows.first.get_by_role("link", name=first.number).click()
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("form.move-form").first).to_be_visible()
