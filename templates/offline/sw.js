@@ -78,7 +78,8 @@ async function networkFirst(request) {
     if (worthKeeping(response)) (await caches.open(PAGES)).put(request, response.clone());
     return response;
   } catch (error) {
-    const kept = await caches.match(request, { cacheName: PAGES });
+    // Pages vary by cookie and language: the kept copy is this phone's own, whichever.
+    const kept = await caches.match(request, { cacheName: PAGES, ignoreVary: true });
     if (kept) return request.mode === "navigate" ? asKept(kept) : kept;
     if (request.mode === "navigate") {
       const page = await caches.match(OFFLINE_URL);
@@ -104,7 +105,7 @@ async function keep(addresses) {
   const cache = await caches.open(PAGES);
   for (const address of addresses.slice(0, KEEP_AT_MOST)) {
     const url = new URL(address, self.location.origin);
-    if (!isKept(url) || (await cache.match(url.href))) continue;
+    if (!isKept(url) || (await cache.match(url.href, { ignoreVary: true }))) continue;
     try {
       const response = await fetch(url.href, { credentials: "same-origin", headers: { "Purna-Keep": "1" } });
       if (worthKeeping(response)) await cache.put(url.href, response);

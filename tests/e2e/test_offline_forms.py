@@ -53,11 +53,11 @@ def test_an_srq20_sent_without_signal_arrives_once_when_the_signal_returns(
     phone_page, live_server, mekar_baru_program, log_in
 ):
     program = mekar_baru_program
-    first = program.cases.order_by("participant__full_name", "pk").first()
+    first, second = program.cases.order_by("participant__full_name", "pk")[:2]
     nurse = phone_page
     log_in(nurse, "nakes")
-    nurse.goto(live_server.url + program.get_absolute_url())
     wait_for_service_worker(nurse)
+    nurse.goto(live_server.url + program.get_absolute_url())
     nurse.locator("table.roster tbody tr").first.get_by_role("link", name="SRQ-20").click()
     expect(nurse.locator("h1")).to_contain_text(first.participant.full_name)
     form_url = nurse.url
@@ -79,6 +79,14 @@ def test_an_srq20_sent_without_signal_arrives_once_when_the_signal_returns(
     # Kept to be sent, it is no longer a draft of the form.
     expect(nurse.locator(".draft-notice")).to_have_count(0)
     assert not Screening.objects.exists()
+
+    # The roster and its forms were kept as it opened: the next participant's opens too.
+    nurse.goto(live_server.url + program.get_absolute_url())
+    expect(nurse.locator("h1")).to_have_text(program.name)
+    nurse.locator("table.roster tbody tr").nth(1).get_by_role("link", name="SRQ-20").click()
+    expect(nurse.locator("h1")).to_contain_text(second.participant.full_name)
+    expect(nurse.locator("body")).to_have_attribute("data-kept-on-phone", "1")
+    expect(nurse.locator("li.item")).to_have_count(20)
 
     nurse.context.set_offline(False)
     expect(nurse.locator(".offline-notice").filter(has_text="Terkirim")).to_be_visible()
