@@ -371,7 +371,7 @@ class RowInWords:
             "reason": mark_safe(issue["message"]),  # noqa: S308 (escaped by new_issue)
         }
         if not column:
-            return mark_safe(_("%(where)s: %(reason)s") % params)  # noqa: S308
+            return mark_safe(_("%(where)s: %(reason)s") % params)  # noqa: S308 (both escaped)
         value = _quote(self.written.get(column, ""))
         params["column"] = conditional_escape(self.label(column))
         params["value"] = conditional_escape(value)

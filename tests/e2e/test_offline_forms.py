@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from cases.models import Screening
 from participants.models import Participant
 from tests.e2e.conftest import mekar_baru_event
-from tests.e2e.test_register_participant import RIGHT_NIK, choose
+from tests.e2e.test_register_participant import RIGHT_NIK, fill_in_siti_aminah
 
 SAVED_ON_PHONE = "Disimpan di ponsel ini, belum terkirim"
 
@@ -124,15 +124,7 @@ def test_a_registration_sent_without_signal_arrives_once_when_the_signal_returns
     log_in(page, "petugas")
     wait_for_service_worker(page)
     page.goto(live_server.url + reverse("participants:new"))
-    page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("NIK", exact=True).fill(RIGHT_NIK)
-    page.get_by_role("radio", name="Perempuan").check()
-    page.get_by_label("Tanggal lahir").fill("1985-05-12")
-    choose(page, "Provinsi", "Banten")
-    choose(page, "Kabupaten/kota", "Kabupaten Tangerang")
-    choose(page, "Kecamatan", "Mekar Baru")
-    choose(page, "Desa/kelurahan", "Mekar Baru")
-    page.get_by_label("Negara tujuan").select_option(label="Arab Saudi")
+    fill_in_siti_aminah(page, RIGHT_NIK)
 
     page.context.set_offline(True)
     page.get_by_role("button", name="Daftarkan", exact=True).click()

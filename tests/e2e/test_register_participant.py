@@ -14,16 +14,10 @@ def choose(page, label, option_label):
     page.get_by_label(label).select_option(label=option_label)
 
 
-def test_case_worker_registers_a_returnee_on_a_phone_and_finds_her_by_a_misspelt_name(
-    phone_page, live_server, demo_world, log_in
-):
-    page = phone_page
-    log_in(page, "petugas")
-    page.get_by_role("link", name="Peserta").click()
-    page.get_by_role("link", name="Daftarkan PMI purna").click()
-
+def fill_in_siti_aminah(page, nik):
+    """The registration form filled for Siti Aminah of Mekar Baru, back from Saudi Arabia."""
     page.get_by_label("Nama lengkap").fill("Siti Aminah")
-    page.get_by_label("NIK", exact=True).fill(WRONG_DATE_NIK)
+    page.get_by_label("NIK", exact=True).fill(nik)
     page.get_by_role("radio", name="Perempuan").check()
     page.get_by_label("Tanggal lahir").fill("1985-05-12")
     choose(page, "Provinsi", "Banten")
@@ -32,6 +26,17 @@ def test_case_worker_registers_a_returnee_on_a_phone_and_finds_her_by_a_misspelt
     choose(page, "Desa/kelurahan", "Mekar Baru")
     expect(page.get_by_label("Desa/kelurahan")).to_have_value("36.03.33.2001")
     page.get_by_label("Negara tujuan").select_option(label="Arab Saudi")
+
+
+def test_case_worker_registers_a_returnee_on_a_phone_and_finds_her_by_a_misspelt_name(
+    phone_page, live_server, demo_world, log_in
+):
+    page = phone_page
+    log_in(page, "petugas")
+    page.get_by_role("link", name="Peserta").click()
+    page.get_by_role("link", name="Daftarkan PMI purna").click()
+
+    fill_in_siti_aminah(page, WRONG_DATE_NIK)
     page.get_by_role("button", name="Daftarkan", exact=True).click()
 
     nik_error = page.locator("#id_nik_error")
