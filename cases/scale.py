@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.demo import OFFICE_NAME
 from accounts.models import Office, Role, User
+from config.bulk_load import copy_objects, copy_rows
 from config.database_roles import analyze
 from regions.models import Region
 
@@ -52,17 +53,20 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
     )
     count = max(1, len(people) // PARTICIPANTS_PER_PROGRAM)
     first_day = datetime.date(2024, 1, 8)
-    programs = Program.objects.bulk_create(
-        Program(
-            office=office,
-            name=f"{PROGRAM_PREFIX} {number + 1}",
-            venue="Aula kecamatan",
-            district=district,
-            start_date=first_day + datetime.timedelta(days=7 * number),
-            end_date=first_day + datetime.timedelta(days=7 * number + 1),
-            created_by=coordinator,
-        )
-        for number in range(count)
+    programs = copy_objects(
+        Program,
+        [
+            Program(
+                office=office,
+                name=f"{PROGRAM_PREFIX} {number + 1}",
+                venue="Aula kecamatan",
+                district=district,
+                start_date=first_day + datetime.timedelta(days=7 * number),
+                end_date=first_day + datetime.timedelta(days=7 * number + 1),
+                created_by=coordinator,
+            )
+            for number in range(count)
+        ],
     )
     statuses, weights = zip(*STATUSES, strict=True)
     made = 0
@@ -105,7 +109,7 @@ def office_participants(office):
 
 
 def _write(rows, rng, coordinator):
-    cases = Case.objects.bulk_create(rows)
+    cases = copy_objects(Case, rows)
     screenings, alert_codes = [], []
     for case in cases:
         day = case.opened_at.date()
@@ -126,7 +130,7 @@ def _write(rows, rng, coordinator):
             # No waist is measured here, so no sex is needed (nor a query for it).
             alert_codes.append(screening.classify())
             screenings.append(screening)
-    screenings = Screening.objects.bulk_create(screenings)
+    screenings = copy_objects(Screening, screenings)
     alerts = []
     for screening, codes in zip(screenings, alert_codes, strict=True):
         for code in codes:
@@ -145,8 +149,8 @@ def _write(rows, rng, coordinator):
                     resolved_at=raised + datetime.timedelta(hours=3) if resolved else None,
                 )
             )
-    Alert.objects.bulk_create(alerts)
-    FollowUp.objects.bulk_create(_schedules(cases, rng, coordinator))
+    copy_objects(Alert, alerts)
+    copy_rows(FollowUp, _schedules(cases, rng, coordinator))
     return len(cases)
 
 
@@ -157,13 +161,15 @@ def _schedules(cases, rng, coordinator):
         for month in schedule.SCHEDULE_MONTHS:
             due_on = schedule.due_date(case.intake_date, month)
             made = due_on < today and rng.random() < VISITS_MADE
-            yield FollowUp(
-                case=case,
-                month=month,
-                due_on=due_on,
-                visited_on=due_on + datetime.timedelta(days=rng.randint(0, 20)) if made else None,
-                recorded_by=coordinator if made else None,
-            )
+            yield {
+                "case_id": case.pk,
+                "month": month,
+                "due_on": due_on,
+                "visited_on": due_on + datetime.timedelta(days=rng.randint(0, 20))
+                if made
+                else None,
+                "recorded_by_id": coordinator.pk if made else None,
+            }
 
 
 def _srq_answers(rng):

@@ -5,6 +5,7 @@ import random
 
 from accounts.demo import OFFICE_NAME
 from accounts.models import Office, User
+from config.bulk_load import copy_objects, copy_rows
 from config.database_roles import analyze
 from regions.models import Region
 
@@ -106,21 +107,27 @@ def generate(*, participants: int, out, seed: int = 2025) -> None:
                 )
             )
             rows[-1].refresh_match_keys()
-        created = Participant.objects.bulk_create(rows)
-        MigrationEpisode.objects.bulk_create(
-            MigrationEpisode(
-                participant=participant,
-                destination_country=rng.choice(COUNTRIES),
-                return_type=rng.choice(RETURN_TYPES),
-                arrival_date=datetime.date(2025, 1, 1)
-                + datetime.timedelta(days=rng.randrange(300)),
-            )
-            for participant in created
+        created = copy_objects(Participant, rows)
+        copy_rows(
+            MigrationEpisode,
+            (
+                {
+                    "participant_id": participant.pk,
+                    "destination_country": rng.choice(COUNTRIES),
+                    "return_type": rng.choice(RETURN_TYPES),
+                    "arrival_date": datetime.date(2025, 1, 1)
+                    + datetime.timedelta(days=rng.randrange(300)),
+                }
+                for participant in created
+            ),
         )
-        ParticipantProblem.objects.bulk_create(
-            ParticipantProblem(participant=participant, problem_id=problem)
-            for participant in created
-            for problem in rng.sample(problems, rng.randint(1, 3))
+        copy_rows(
+            ParticipantProblem,
+            (
+                {"participant_id": participant.pk, "problem_id": problem}
+                for participant in created
+                for problem in rng.sample(problems, rng.randint(1, 3))
+            ),
         )
         made += size
         out.write(f"  {made} / {participants} participants")

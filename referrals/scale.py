@@ -12,6 +12,7 @@ from accounts.demo import AGENCIES, OFFICE_NAME
 from accounts.models import Agency, Office, Role, User
 from cases.models import Case
 from cases.scale import PROGRAM_PREFIX
+from config.bulk_load import copy_objects, copy_rows, reserve_ids
 from config.database_roles import analyze
 
 from .models import RESPONSE_TIME, Referral, ReferralStatus, ReferralTransition, Service
@@ -86,6 +87,8 @@ def _write(batch, rng, office, sender, agencies, officers, services):
                 referral.accepted_at = at
             if to == S.COMPLETED:
                 referral.completed_at = at
+            if to == S.DECLINED:
+                referral.declined_at = at
             if to == S.SENT:
                 referral.sent_at = at
                 referral.due_at = at + RESPONSE_TIME[referral.urgency]
@@ -99,22 +102,27 @@ def _write(batch, rng, office, sender, agencies, officers, services):
             referral.outcome = "Layanan diberikan."
         referrals.append(referral)
         moves.append(steps)
-    referrals = Referral.objects.bulk_create(referrals)
-    transitions = []
-    for referral, steps in zip(referrals, moves, strict=True):
-        previous = ""
-        for to, at, by in steps:
-            transitions.append(
-                ReferralTransition(
-                    referral=referral, from_status=previous, to_status=to, by=by, at=at
-                )
-            )
-            previous = to
+    for referral, pk in zip(referrals, reserve_ids(Referral, len(referrals)), strict=True):
+        referral.pk = pk
         if referral.sent_at:
             referral.number = (
                 f"{referral.pk:05d}/RUJ/{office.pk}/"
                 f"{ROMAN_MONTHS[referral.sent_at.month - 1]}/{referral.sent_at.year}"
             )
-    ReferralTransition.objects.bulk_create(transitions)
-    Referral.objects.bulk_update([r for r in referrals if r.number], ["number"], batch_size=BATCH)
+    referrals = copy_objects(Referral, referrals)
+    transitions = []
+    for referral, steps in zip(referrals, moves, strict=True):
+        previous = ""
+        for to, at, by in steps:
+            transitions.append(
+                {
+                    "referral_id": referral.pk,
+                    "from_status": previous,
+                    "to_status": to,
+                    "by_id": by.pk,
+                    "at": at,
+                }
+            )
+            previous = to
+    copy_rows(ReferralTransition, transitions)
     return len(referrals)

@@ -10,9 +10,12 @@ from cases.scale import PROGRAM_PREFIX
 from referrals.models import Referral, ReferralStatus, ReferralTransition
 from tests.factories import load_reference_data
 
+# The command switches to the tables' owner, which a test's own transaction would forbid.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
-def scale_world(settings, regions):
+def scale_world(settings, transactional_db, regions):
     settings.DEBUG = True  # seed_demo, which comes first, is for development only
     load_reference_data()
     call_command("generate_scale_data", participants=40, stdout=io.StringIO())
@@ -42,3 +45,25 @@ def test_the_generated_referrals_agree_with_their_timelines(scale_world):
         assert referral.completed_at == (completed[0] if completed else None)
         if referral.status != ReferralStatus.DRAFT:
             assert referral.sent_at and referral.number
+
+
+def test_every_generated_row_has_its_insert_event_and_the_history_triggers_are_back_on(
+    scale_world,
+):
+    from django.apps import apps
+
+    from participants.models import Participant
+
+    referral_events = apps.get_model("referrals", "ReferralEvent").objects
+    participant_events = apps.get_model("participants", "ParticipantEvent").objects
+    generated = Referral.objects.filter(case__program__name__startswith=PROGRAM_PREFIX)
+    inserted = referral_events.filter(pgh_label="insert", pgh_obj_id__in=generated.values("pk"))
+    assert inserted.count() == generated.count() == 80
+    person = Participant.objects.filter(cases__program__name__startswith=PROGRAM_PREFIX).first()
+    assert participant_events.filter(pgh_obj_id=person.pk, pgh_label="insert").count() == 1
+
+    person.full_name = "Nama Baru"
+    person.save()
+
+    changed = participant_events.filter(pgh_obj_id=person.pk, pgh_label="update")
+    assert list(changed.values_list("full_name", flat=True)) == ["Nama Baru"]
