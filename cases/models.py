@@ -201,7 +201,17 @@ class Case(WorkflowMixin, models.Model):
                 name="case_closed_with_reason",
             ),
         ]
-        indexes = [models.Index(fields=["program", "status"], name="case_program_status")]
+        indexes = [
+            models.Index(fields=["program", "status"], name="case_program_status"),
+            # A case worker's open cases, the latest first (the home page's list).
+            models.Index(
+                F("case_worker"),
+                F("opened_at").desc(),
+                F("id").desc(),
+                name="case_worker_open_latest",
+                condition=~Q(status=CaseStatus.CLOSED),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.participant} · {self.program}"

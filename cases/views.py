@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access_log import reads_person_data
+from accounts.paging import page_of_rows
 from accounts.redirects import safe_next
 from accounts.workflow import IllegalMove
 from participants import access as participant_access
@@ -33,6 +34,10 @@ from .forms import (
 from .models import Alert, Case, OutcomeMeasure, Program, Screening
 from .pages import CASE_PAGE, PLAN_ITEM_ROW, PROGRAM_ACTIONS
 
+# A program of thousands is read a page at a time; the status counts cover all of it.
+ROSTER_PAGE_SIZE = 50
+PROGRAMS_PAGE_SIZE = 25
+
 DEADLINE_WARNING_DAYS = 60
 
 
@@ -41,13 +46,33 @@ def program_list(request):
     programs = (
         Program.objects.visible_to(request.user)
         .select_related("district")
-        .annotate(
-            case_count=Count("cases"),
-            open_alerts=Count("cases__alerts", filter=Q(cases__alerts__resolved_at__isnull=True)),
-        )
         .order_by("-start_date", "-pk")
     )
-    ctx = {"programs": programs, "can_edit": access.can_edit_program(request.user)}
+    page = Paginator(programs, PROGRAMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted for the page's programs only: cases from the (program, status) index alone,
+    # alerts from the few unresolved ones.
+    shown = [program.pk for program in page.object_list]
+    cases = dict(
+        Case.objects.filter(program__in=shown)
+        .order_by()
+        .values_list("program")
+        .annotate(n=Count("*"))
+    )
+    alerts = dict(
+        Alert.objects.unresolved()
+        .filter(case__program__in=shown)
+        .order_by()
+        .values_list("case__program")
+        .annotate(n=Count("*"))
+    )
+    for program in page.object_list:
+        program.case_count = cases.get(program.pk, 0)
+        program.open_alerts = alerts.get(program.pk, 0)
+    ctx = {
+        "programs": page.object_list,
+        "page": page,
+        "can_edit": access.can_edit_program(request.user),
+    }
     return render(request, "cases/program_list.html", ctx)
 
 
@@ -80,7 +105,10 @@ def program_edit(request, pk):
 @reads_person_data(Program, detail="enrolled people")
 def program_detail(request, pk):
     program = access.get_program_for(request.user, pk)
-    cases = list(program.cases.roster())
+    roster = program.cases.roster()
+    # The page's cases in the roster's order, without the columns it computes.
+    ids = program.cases.order_by(*roster.query.order_by).values_list("pk", flat=True)
+    page = page_of_rows(ids, roster, request.GET.get("page"), ROSTER_PAGE_SIZE)
     alerts = (
         Alert.objects.unresolved()
         .filter(case__program=program)
@@ -89,10 +117,11 @@ def program_detail(request, pk):
     )
     ctx = {
         "program": program,
-        "cases": cases,
+        "cases": page.object_list,
+        "page": page,
         "alerts": alerts,
         "partners": program.partner_agencies.all(),
-        "status_counts": _status_counts(cases),
+        "status_counts": _status_counts(program),
         "actions": PROGRAM_ACTIONS.render(request, program),
         "can_edit": access.can_edit_program(request.user),
         "can_enrol": access.can_edit_case(request.user),
@@ -102,10 +131,10 @@ def program_detail(request, pk):
     return render(request, "cases/program_detail.html", ctx)
 
 
-def _status_counts(cases):
+def _status_counts(program):
     counts = dict.fromkeys(Case.Status.values, 0)
-    for case in cases:
-        counts[case.status] += 1
+    grouped = program.cases.order_by().values_list("status").annotate(count=Count("pk"))
+    counts.update(dict(grouped))
     return [(Case.Status(status).label, count) for status, count in counts.items()]
 
 

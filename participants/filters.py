@@ -206,9 +206,10 @@ class ParticipantFilter(django_filters.FilterSet):
         return search_participants(queryset, value)
 
     def filter_region(self, queryset, name, value):
-        if value.level == Region.Level.DISTRICT:
-            return queryset.filter(village__parent=value)
-        return queryset.filter(village__parent__parent=value)
+        # Kemendagri codes nest: a village's code starts with its district's, which starts
+        # with its regency's ("36.03.01.2001" is in "36.03.01", in "36.03"). A prefix of
+        # the village code is read from its index, without joining the regions.
+        return queryset.filter(village__code__startswith=f"{value.code}.")
 
     def filter_problem(self, queryset, name, value):
         return queryset.filter(

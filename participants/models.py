@@ -338,6 +338,12 @@ class Participant(models.Model):
                 fields=["office", "-created_at", "-id"],
                 condition=Q(archived_at__isnull=True),
             ),
+            # The same order across every office, as the administrator sees it.
+            models.Index(
+                name="participant_active",
+                fields=["-created_at", "-id"],
+                condition=Q(archived_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
+from accounts.paging import page_of_rows
 from accounts.workflow import IllegalMove
 
 from . import access, services
@@ -49,11 +50,9 @@ def participant_list(request):
     filterset = ParticipantFilter(request.GET or None, queryset=participants, request=request)
     # The page's ids first, then their rows with village and country: a search ranks
     # thousands of names, and joining before the ranking would join them all.
-    page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = page_of_rows(
+        filterset.qs.values_list("pk", flat=True), participants, request.GET.get("page"), PAGE_SIZE
     )
-    rows = participants.in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {

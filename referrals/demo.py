@@ -80,10 +80,13 @@ def _move_in_time(referral, *, sent, due):
 
 
 def _keep_timeline_dates(referral):
-    """The row's accepted and completed times follow its (moved) timeline."""
+    """The row's accepted, completed and declined times follow its (moved) timeline."""
     moves = {move.to_status: move.at for move in referral.transitions.order_by("-at")}
+    latest = {move.to_status: move.at for move in referral.transitions.order_by("at")}
     Referral.objects.filter(pk=referral.pk).update(
-        accepted_at=moves.get(S.ACCEPTED), completed_at=moves.get(S.COMPLETED)
+        accepted_at=moves.get(S.ACCEPTED),
+        completed_at=moves.get(S.COMPLETED),
+        declined_at=latest.get(S.DECLINED),
     )
 
 

@@ -88,6 +88,18 @@ def overdue_condition(now=None) -> Q:
     return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
 
 
+def open_first_order():
+    """The lists' order, also the expressions of the index that serves it (they must match)."""
+    finished = Q(status__in=FINISHED_STATUSES)
+    return [
+        models.Case(models.When(finished, then=1), default=0),
+        models.Case(models.When(finished, then=None), default=models.F("due_at")).asc(
+            nulls_last=True
+        ),
+        models.F("id").desc(),
+    ]
+
+
 class ReferralQuerySet(OfficeScopedQuerySet):
     """Office staff see their office's referrals; officers only their agency's, once sent."""
 
@@ -105,14 +117,7 @@ class ReferralQuerySet(OfficeScopedQuerySet):
     def open_first(self):
         """Unfinished referrals first, the soonest due (so the most urgent) at the top;
         then the finished ones, the latest first. The pk makes every page's cut stable."""
-        finished = Q(status__in=FINISHED_STATUSES)
-        return self.order_by(
-            models.Case(models.When(finished, then=1), default=0),
-            models.Case(models.When(finished, then=None), default=models.F("due_at")).asc(
-                nulls_last=True
-            ),
-            "-pk",
-        )
+        return self.order_by(*open_first_order())
 
 
 S = ReferralStatus
@@ -209,6 +214,8 @@ class Referral(WorkflowMixin, models.Model):
     # kept on the row, so that reports count and time referrals without reading it.
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    # When it was last declined: the coordinator reviews declines oldest first.
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True, editable=False)
     consent = models.ForeignKey(
         "participants.Consent",
         verbose_name=_("consent"),
@@ -290,6 +297,20 @@ class Referral(WorkflowMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status", "due_at"], name="referral_inbox"),
+            models.Index(
+                fields=["declined_at", "id"],
+                name="referral_declined",
+                condition=Q(status=ReferralStatus.DECLINED),
+            ),
+            # Outcomes the case worker still has to confirm with the returnee, oldest first.
+            models.Index(
+                fields=["completed_at", "id"],
+                name="referral_to_confirm",
+                condition=Q(status=ReferralStatus.COMPLETED, returnee_confirmed_at__isnull=True),
+            ),
+            # The lists' open-first order, so that a page of it is read, not sorted.
+            models.Index(*open_first_order(), name="referral_open_first"),
+            models.Index("agency", *open_first_order(), name="referral_agency_open_first"),
             models.Index(fields=["case", "created_at"], name="referral_case"),
             # Overdue lists and counts walk only the open referrals, by deadline.
             models.Index(

@@ -290,6 +290,8 @@ def _move(referral, to, by, note):
         referral.accepted_at = move.at
     if to == ReferralStatus.COMPLETED:
         referral.completed_at = move.at
+    if to == ReferralStatus.DECLINED:
+        referral.declined_at = move.at
     # A draft asked nothing of the agency: cancelling it leaves its plan item alone.
     if referral.status != ReferralStatus.DRAFT or to == ReferralStatus.SENT:
         _update_plan_item(referral.plan_item_id, referral=referral, target=PLAN_ITEM_STATUS_FOR[to])

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
+from accounts.paging import capped_counts, page_of_rows
 from accounts.workflow import IllegalMove
 from cases import access as case_access
 from cases.models import Case
@@ -26,7 +26,7 @@ from .forms import (
     SendForm,
     open_plan_items,
 )
-from .models import Referral, ReferralStatus, overdue_condition
+from .models import Referral, ReferralStatus
 from .pages import REFERRAL_ACTIONS
 from .sharing import masked_numbers, shared_data
 
@@ -39,11 +39,11 @@ def referral_list(request):
     access.require_reader(request.user)
     referrals = Referral.objects.visible_to(request.user)
     now = timezone.now()
-    counts = referrals.aggregate(
-        new=Count("pk", filter=Q(status__in=BOXES["new"])),
-        in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
-        overdue=Count("pk", filter=overdue_condition(now)),
-        done=Count("pk", filter=Q(status__in=BOXES["done"])),
+    counts = capped_counts(
+        new=referrals.filter(status__in=BOXES["new"]),
+        in_progress=referrals.filter(status__in=BOXES["in_progress"]),
+        overdue=referrals.overdue(now),
+        done=referrals.filter(status__in=BOXES["done"]),
     )
     box = request.GET.get("box", "")
     listed = referrals.select_related(
@@ -54,9 +54,11 @@ def referral_list(request):
     elif box in BOXES:
         listed = listed.filter(status__in=BOXES[box])
     filterset = ReferralFilter(request.GET or None, queryset=listed.open_first())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of_rows(
+        filterset.qs.values_list("pk", flat=True), listed, request.GET.get("page"), PAGE_SIZE
+    )
     for referral in page.object_list:
-        referral.moves = _moves(referral, request.user)
+        _with_moves(referral, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -126,6 +128,13 @@ def _chosen_agency_type(form):
     """The type of the agency the form has chosen so far, to point at its hints."""
     agency = form.chosen_agency()
     return agency.type if agency else None
+
+
+def _with_moves(referral, user):
+    """The referral, with the moves its inbox row offers and the one address they post to."""
+    referral.moves = _moves(referral, user)
+    referral.move_url = reverse("referrals:move", args=[referral.pk])
+    return referral
 
 
 def _moves(referral, user):
@@ -244,8 +253,7 @@ def referral_move(request, pk):
         error = str(refused)
     if request.htmx:
         # The inbox row, updated in place, or showing why it was not and where it stands.
-        referral = access.get_referral_for(request.user, pk)
-        referral.moves = _moves(referral, request.user)
+        referral = _with_moves(access.get_referral_for(request.user, pk), request.user)
         ctx = {"referral": referral, "error": error, "is_inbox": True}
         return render(request, "referrals/list.html#row", ctx)
     if error:

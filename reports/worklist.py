@@ -22,7 +22,8 @@ the total is counted within it, so there is never a second one.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,11 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.access import sees_every_office
+from accounts.paging import capped_count_sql
 from cases import access as case_access
 from cases.models import Alert, Case, FollowUp, PlanItem
 from cases.schedule import due_soon_until
 from referrals import access as referral_access
-from referrals.models import Referral, ReferralStatus, ReferralTransition, overdue_condition
+from referrals.models import Referral, ReferralStatus, overdue_condition
 from rights import access as rights_access
 from rights.models import DataRequest
 from rights.models import clock as request_clock
@@ -44,6 +46,8 @@ from rights.models import clock as request_clock
 # Rows shown per section on /tasks/; the home page shows fewer.
 ROWS_SHOWN = 25
 HOME_ROWS_SHOWN = 5
+# A section counts its rows up to this many; past it, it says "1000+".
+TOTAL_CAP = 1000
 DATE = "j M Y"
 DATETIME = "j M Y H:i"
 
@@ -72,6 +76,11 @@ class Section:
     @property
     def has_more(self) -> bool:
         return self.count > len(self.rows)
+
+    @property
+    def shown_count(self) -> str:
+        """The total as the page shows it: "1000+" once counting stopped."""
+        return str(self.count)
 
 
 @dataclass(frozen=True)
@@ -301,17 +310,9 @@ def _declines_apply(user):
 
 
 def _declined(user, today, now):
-    declined_at = (
-        ReferralTransition.objects.filter(
-            referral=OuterRef("pk"), to_status=ReferralStatus.DECLINED
-        )
-        .order_by("-at")
-        .values("at")[:1]
-    )
     return (
         _office_referrals(user)
         .filter(status=ReferralStatus.DECLINED)
-        .annotate(declined_at=Subquery(declined_at))
         .select_related("case__participant__village", "service", "agency")
         .order_by("declined_at", "pk")
     )
@@ -530,12 +531,20 @@ KINDS = [
 ]
 
 
+class AtLeast(int):
+    """A total that stopped counting at `TOTAL_CAP`: it reads "1000+"."""
+
+    def __str__(self):
+        return f"{int(self)}+"
+
+
 def _with_total(items):
-    """The rows, each with the number of them all: an uncorrelated subquery, which the
-    database counts once (an InitPlan), within the query of the rows."""
-    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
-    total = items.order_by().annotate(work_total=count).values("work_total")
-    return items.annotate(work_total=Subquery(total))
+    """The rows, each with the number of them all up to `TOTAL_CAP` + 1: an uncorrelated
+    subquery, which the database counts once (an InitPlan), within the query of the rows.
+    Counting stops there: the rest of a backlog of thousands need not be read to say so."""
+    sql, params = capped_count_sql(items, TOTAL_CAP)
+    total = RawSQL(sql, params, IntegerField())  # noqa: S611 (Django's own SQL, no input)
+    return items.annotate(work_total=total)
 
 
 def kinds_for(user) -> list[Kind]:
@@ -563,6 +572,8 @@ def work_for(user, today=None, *, rows=ROWS_SHOWN, now=None) -> list[Section]:
         if not items:
             continue
         count = items[0].work_total
+        if count > TOTAL_CAP:
+            count = AtLeast(TOTAL_CAP)
         sections.append(
             Section(
                 code=kind.code,

@@ -92,9 +92,10 @@ def test_agency_officers_and_auditors_have_no_program_pages(client, program_a, r
         assert client.get(url).status_code == 404, url
 
 
-# Session, user, the user's office and the bell's unread count; the programs with their
-# counts: the same however many there are.
-PROGRAM_LIST_QUERIES = 5
+# Session, user, the user's office and the bell's unread count; the programs' count, the
+# page of programs, then the cases and the open alerts of those programs: the same however
+# many there are.
+PROGRAM_LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("how_many", [3, 30])
@@ -111,7 +112,11 @@ def test_program_list_query_count_does_not_grow_with_the_programs(
     with django_assert_num_queries(PROGRAM_LIST_QUERIES):
         response = client.get(PROGRAMS_URL)
 
-    assert len(response.context["programs"]) == how_many
+    # A page of 25 at most, the newest first, each with its count of participants.
+    shown = response.context["programs"]
+    assert len(shown) == min(how_many, 25)
+    assert [program.case_count for program in shown] == [1] * len(shown)
+    assert (response.context["page"].paginator.num_pages > 1) == (how_many > 25)
 
 
 # --- Creating and editing -----------------------------------------------------------------
@@ -442,11 +447,12 @@ def fill_program(program, how_many, by):
     return cases
 
 
-# Session, user; the program; its cases with their latest screenings and open-alert counts;
-# the bell's unread count; the user's office; the program's district; its partners; its open
-# alerts: the same however many are enrolled.
+# Session, user; the program; the count of its cases, the page's case ids, then those cases
+# with their latest screenings and open-alert counts; the cases by status; the bell's unread
+# count; the user's office; the program's district; its partners; its open alerts: the same
+# however many are enrolled.
 # And the access log's row for the read.
-ROSTER_QUERIES = 10
+ROSTER_QUERIES = 13
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
@@ -473,11 +479,11 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 # Session, user, the user's office and the bell's unread count; the work list's eight
 # sections (alerts, data requests, visits overdue, declined referrals, visits due,
 # outcomes to confirm, plan steps, cases without a case worker); the open cases by stage;
-# the open alerts of the office and their count; the referral counts and the overdue
-# ones; then, the first time in ten minutes, the referrals per agency and their medians,
-# the problems and the cases per month: the same however many cases the office has.
+# the open alerts of the office and their count; the referral counts (one query) and the
+# overdue ones; then the office's counted figures: referrals per agency, problems, cases
+# per month: the same however many cases the office has.
 # And the access log's row for the read.
-DASHBOARD_QUERIES = 22
+DASHBOARD_QUERIES = 21
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
