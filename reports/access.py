@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.access import has_role
+from accounts.access import has_role, sees_every_office
 from accounts.models import Role
 from cases import access as case_access
 
@@ -88,6 +88,12 @@ def require_row_exporter(user):
         raise PermissionDenied
 
 
+def export_office_for(user):
+    """The office whose rows a user's row export holds: none (every office's) for
+    whoever sees every office. Whoever reads that office's jobs may download it."""
+    return None if sees_every_office(user) else user.office
+
+
 def get_program_for_report(user, pk):
     """The program, if the user sees it (404 otherwise) and may take its report (403)."""
 
@@ -109,7 +115,7 @@ def get_program_for_outcomes(user, pk):
 
 
 def get_report_job_for(user, pk):
-    """The report job, if it is of the user's office and the user takes reports (404)."""
+    """The job, if it is of the user's office and the user may make its kind (404)."""
     from .models import ReportJob  # the models read this module's role sets
 
     jobs = ReportJob.objects.visible_to(user).select_related("program", "created_by")

@@ -17,6 +17,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 from django.utils import timezone
@@ -30,6 +31,7 @@ from participants.models import AGE_BAND_CHOICES, MigrationEpisode, Problem, Sex
 from referrals.models import Referral, ReferralStatus, overdue_condition
 
 from . import charts
+from .models import OfficeMonthCount, OfficeReferralCount
 
 SRQ20 = Screening.Kind.SRQ20
 SRQ20_POSITIVE = "positive"
@@ -165,8 +167,7 @@ def monthly_cases(cases, months=13, today=None):
     Thirteen months by default: from this month last year to this month, so that a
     month can be set beside the same month a year before.
     """
-    today = today or timezone.localdate()
-    first = _add_months(today.replace(day=1), -(months - 1))
+    first = _first_month(months, today)
     counts = dict(
         cases.filter(opened_at__date__gte=first)
         .annotate(month=TruncMonth("opened_at"))
@@ -175,11 +176,85 @@ def monthly_cases(cases, months=13, today=None):
         .values_list("month", "n")
     )
     counts = {month.date() if hasattr(month, "date") else month: n for month, n in counts.items()}
-    series = []
-    for index in range(months):
-        month = _add_months(first, index)
-        series.append((month, counts.get(month, 0)))
-    return series
+    return _month_series(counts, first, months)
+
+
+def _first_month(months, today=None):
+    today = today or timezone.localdate()
+    return _add_months(today.replace(day=1), -(months - 1))
+
+
+def _month_series(counts, first, months):
+    return [
+        (month, counts.get(month, 0))
+        for month in (_add_months(first, index) for index in range(months))
+    ]
+
+
+# --- The office figures, from the counters ----------------------------------------------
+# The same rows as referrals_by_agency, problem_counts and monthly_cases for every row of
+# one office (or of every office, for `office=None`), read from the counters that the
+# database keeps exact in each write's own transaction (reports.models): one small
+# query each, whatever the number of rows counted.
+
+
+def _of_office(counters, office):
+    return counters if office is None else counters.filter(office=office)
+
+
+def office_referrals_by_agency(office=None):
+    """referrals_by_agency's sent, accepted, completed and declined of the office's referrals.
+
+    Overdue changes with the clock and the median with the times, so neither is
+    counted: they stay 0 and None (the home page's chart shows neither).
+    """
+    rows = (
+        # Only the referrals sent count, as in referrals_by_agency.
+        _of_office(OfficeReferralCount.objects.filter(sent=True), office)
+        .values("agency_id", "agency__name")
+        .annotate(
+            n_sent=Sum("count"),
+            n_accepted=Coalesce(Sum("count", filter=Q(accepted=True)), 0),
+            n_completed=Coalesce(Sum("count", filter=Q(status=ReferralStatus.COMPLETED)), 0),
+            n_declined=Coalesce(Sum("count", filter=Q(status=ReferralStatus.DECLINED)), 0),
+        )
+        # Counts that fell to zero keep their row: an agency none was sent to is left out.
+        .filter(n_sent__gt=0)
+        .order_by("agency__name", "agency_id")
+    )
+    return [
+        AgencyRow(
+            agency=row["agency__name"],
+            sent=row["n_sent"],
+            accepted=row["n_accepted"],
+            completed=row["n_completed"],
+            declined=row["n_declined"],
+        )
+        for row in rows
+    ]
+
+
+def office_problem_counts(office=None):
+    """problem_counts of the office's active participants (neither archived nor merged)."""
+    counted = Q() if office is None else Q(office_counts__office=office)
+    rows = (
+        Problem.objects.annotate(n=Sum("office_counts__count", filter=counted))
+        .filter(n__gt=0)
+        .order_by("-n", "position", "name")
+    )
+    return [(str(problem), problem.n) for problem in rows]
+
+
+def office_monthly_cases(office=None, months=13, today=None):
+    """monthly_cases of the cases opened in the office's programs."""
+    first = _first_month(months, today)
+    counts = dict(
+        _of_office(OfficeMonthCount.objects.filter(month__gte=first), office)
+        .values_list("month")
+        .annotate(n=Sum("count"))
+        .values_list("month", "n")
+    )
+    return _month_series(counts, first, months)
 
 
 def trend_chart(series):

@@ -4,7 +4,6 @@ Both ways run the same code and the same template; the background way records it
 stage and percentage on a `ReportJob`, which the job page shows as a progress bar.
 """
 
-import datetime
 import logging
 import time
 
@@ -132,7 +131,7 @@ def in_background(program):
 
 def start_job(program, *, user, with_names=False):
     """Queue a program report for the worker; returns the job whose page shows progress."""
-    discard_old_files()
+    ReportJob.objects.discard_old_files()
     job = ReportJob.objects.create(
         office=program.office,
         program=program,
@@ -153,18 +152,14 @@ def _stage_recorder(job):
         if not force and now - last[0] < 0.3:
             return
         last[0] = now
-        ReportJob.objects.filter(pk=job.pk).update(
-            stage=stage, percent=percent, updated_at=timezone.now()
-        )
+        job.record_progress(stage=stage, percent=percent)
 
     return record
 
 
 def run_job(job_id):
     job = ReportJob.objects.select_related("program__office", "created_by").get(pk=job_id)
-    job.check_move(ReportJob.Status.RUNNING)
-    job.status = ReportJob.Status.RUNNING
-    job.save(update_fields=["status", "updated_at"])
+    job.begin()
     record = _stage_recorder(job)
     with translation.override(job.language):
         try:
@@ -188,33 +183,11 @@ def run_job(job_id):
             job.file.save(job.filename, ContentFile(pdf), save=False)
         except Exception:
             logger.exception("Program report %s could not be made", job.pk)
-            job.check_move(ReportJob.Status.FAILED)
-            job.status = ReportJob.Status.FAILED
-            job.failure = _("The report could not be made because of an error on the server.")
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "failure", "finished_at", "updated_at"])
+            job.fail(_("The report could not be made because of an error on the server."))
             return
-    job.check_move(ReportJob.Status.DONE)
-    job.status = ReportJob.Status.DONE
-    job.stage = Stage.DONE
-    job.percent = 100
-    job.page_count = pages[0] if pages else 0
-    job.participant_count = len(ctx["figures"].roster)
-    job.finished_at = timezone.now()
-    job.save()
+    job.finish(page_count=pages[0] if pages else 0, participant_count=len(ctx["figures"].roster))
 
 
 @task()
 def make_program_report(job_id: int) -> None:
     run_job(job_id)
-
-
-def discard_old_files(now=None):
-    """Reports name people: their files are kept for REPORT_KEEP_HOURS, then deleted."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(hours=settings.REPORT_KEEP_HOURS)
-    old = list(ReportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""))
-    for job in old:
-        job.file.delete(save=False)
-        job.save(update_fields=["file", "updated_at"])
-    return len(old)

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from .program_report import discard_old_files
+from .models import ReportJob
 
 
 @task()
 def discard_report_files() -> int:
-    return discard_old_files()
+    return ReportJob.objects.discard_old_files()

@@ -8,21 +8,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_use_admin_site
+from accounts.access import can_use_admin_site, sees_every_office
 from accounts.access_log import reads_person_data
 from accounts.models import AccessLog, Office
+from accounts.paging import capped_counts
 from cases import access as case_access
 from cases.models import Alert, Case, PlanItem, Program, Screening
+from config.routers import reading_from_replica, replica_reads
 from participants import access as participant_access
 from participants.models import Consent, Participant
 from referrals import access as referral_access
 from referrals.filters import BOXES
-from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, overdue_condition
+from referrals.models import Referral, ReferralStatus
 from referrals.sharing import shared_data
 
-from . import access, charts, exports, figures, outcome_report, program_report, worklist
+from . import (
+    access,
+    charts,
+    exports,
+    figures,
+    outcome_report,
+    participant_export,
+    program_report,
+    worklist,
+)
 from .consent_form import purpose_rows
-from .models import ReportJob
+from .models import CONTENT_TYPES, ReportJob
 from .pdf import logo_data_url, pdf_response, report_context
 
 OVERDUE_SHOWN = 10
@@ -31,6 +42,7 @@ MY_CASES_SHOWN = 20
 
 
 @reads_person_data(detail="home page")
+@replica_reads
 def dashboard(request):
     """The landing page after login: what needs attention, panel by panel, for this role."""
     user = request.user
@@ -99,14 +111,13 @@ def _referrals(user):
         return {}
     referrals = Referral.objects.visible_to(user)
     now = timezone.now()
-    # Every status counted here is open or declined: the others need not be read.
-    counted = [*OPEN_STATUSES, ReferralStatus.DECLINED]
+    # Counted as the referral list's boxes count them, up to "1.000+".
     ctx = {
-        "referral_counts": referrals.filter(status__in=counted).aggregate(
-            new=Count("pk", filter=Q(status__in=BOXES["new"])),
-            in_progress=Count("pk", filter=Q(status__in=BOXES["in_progress"])),
-            overdue=Count("pk", filter=overdue_condition(now)),
-            declined=Count("pk", filter=Q(status=ReferralStatus.DECLINED)),
+        "referral_counts": capped_counts(
+            new=referrals.filter(status__in=BOXES["new"]),
+            in_progress=referrals.filter(status__in=BOXES["in_progress"]),
+            overdue=referrals.overdue(now),
+            declined=referrals.filter(status=ReferralStatus.DECLINED),
         ),
         "overdue": referrals.overdue(now)
         .select_related("agency", "service")
@@ -118,21 +129,22 @@ def _referrals(user):
 
 
 def _office_figures(user):
-    """The office-wide figures, counted afresh on every visit.
+    """The office-wide figures, from the counters the database keeps exact.
 
-    They come from the same code as the reports (reports.figures), so the home page and
-    a report taken the same minute show the same numbers: four grouped queries.
+    The counters change in the same transaction as the rows they count, so the home page
+    and a report taken the same minute show the same numbers (the reports count the rows
+    themselves, reports.figures): three small queries, whatever the number of rows. They
+    count what Referral, Participant and Case.objects.visible_to(user) hold for the
+    roles that see these figures: every office for whoever sees every office, else the
+    user's own office.
     """
     if not access.can_see_office_figures(user):
         return {}
+    office = None if sees_every_office(user) else user.office_id
     return {
-        "completion": figures.completion_chart(
-            figures.referrals_by_agency(Referral.objects.visible_to(user))
-        ),
-        "problems": figures.problems_chart(
-            figures.problem_counts(Participant.objects.visible_to(user).active())
-        ),
-        "trend": figures.trend_chart(figures.monthly_cases(Case.objects.visible_to(user))),
+        "completion": figures.completion_chart(figures.office_referrals_by_agency(office)),
+        "problems": figures.problems_chart(figures.office_problem_counts(office)),
+        "trend": figures.trend_chart(figures.office_monthly_cases(office)),
     }
 
 
@@ -146,7 +158,7 @@ def _my_cases(user):
         "my_cases": mine.select_related("participant__village", "program").order_by(
             "-opened_at", "-pk"
         )[:MY_CASES_SHOWN],
-        "my_case_count": mine.count(),
+        "my_case_count": capped_counts(mine=mine)["mine"],
     }
 
 
@@ -189,6 +201,7 @@ def referral_letter(request, pk):
     )
 
 
+@replica_reads
 def participant_report(request, pk):
     """One returnee's whole record as a PDF for the file or the Kabupaten."""
     participant_access.require_reader(request.user)
@@ -257,15 +270,17 @@ def program_pdf(request, pk):
     if program_report.in_background(program):
         job = program_report.start_job(program, user=request.user, with_names=with_names)
         return redirect(job)
-    ctx = program_report.context(program, user=request.user, with_names=with_names)
-    return pdf_response(
-        request,
-        program_report.TEMPLATE,
-        ctx,
-        filename=program_report.filename(program, with_names=with_names),
-        obj=program,
-        detail=program_report.log_detail(program, with_names=with_names),
-    )
+    # Only the report's own reading: the job above is written and read on the primary.
+    with reading_from_replica():
+        ctx = program_report.context(program, user=request.user, with_names=with_names)
+        return pdf_response(
+            request,
+            program_report.TEMPLATE,
+            ctx,
+            filename=program_report.filename(program, with_names=with_names),
+            obj=program,
+            detail=program_report.log_detail(program, with_names=with_names),
+        )
 
 
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -287,24 +302,25 @@ def report_job_download(request, pk):
     job = access.get_report_job_for(request.user, pk)
     if not job.is_ready:
         raise Http404
-    detail = job.filename
-    if job.with_names:
-        detail = f"{detail} ({program_report.WITH_NAMES_DETAIL})"
-    AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=detail)
+    if job.is_export:
+        # The rows leave the system now: logged as the export it is.
+        AccessLog.record(request, AccessLog.Action.EXPORT, detail=exports.PARTICIPANT_ROWS_DETAIL)
+    else:
+        detail = job.filename
+        if job.with_names:
+            detail = f"{detail} ({program_report.WITH_NAMES_DETAIL})"
+        AccessLog.record(request, AccessLog.Action.DOWNLOAD, obj=job.program, detail=detail)
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,
         filename=job.filename,
-        content_type="application/pdf",
+        content_type=job.content_type,
     )
 
 
 EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
+    "csv": (CONTENT_TYPES[ReportJob.Format.CSV], exports.to_csv),
+    "xlsx": (CONTENT_TYPES[ReportJob.Format.XLSX], exports.to_xlsx),
 }
 
 
@@ -319,19 +335,24 @@ def _export_response(request, rows, header, *, name, fmt, detail):
     return response
 
 
+JOBS_SHOWN = 10
+
+
 def export_list(request):
     access.require_exporter(request.user)
-    ctx = {"can_export_rows": access.can_export_rows(request.user)}
+    ctx = {
+        "can_export_rows": access.can_export_rows(request.user),
+        # Program reports and row exports made by the worker, for whoever may make them.
+        "jobs": ReportJob.objects.visible_to(request.user)
+        .select_related("program")
+        .order_by("-created_at", "-pk")[:JOBS_SHOWN],
+    }
     if access.can_make_program_reports(request.user):
         ctx["programs"] = Program.objects.visible_to(request.user).order_by("-start_date", "-pk")
-        ctx["jobs"] = (
-            ReportJob.objects.visible_to(request.user)
-            .select_related("program", "created_by")
-            .order_by("-created_at", "-pk")[:10]
-        )
     return render(request, "reports/exports.html", ctx)
 
 
+@replica_reads
 def export_by_district(request, fmt):
     """Participants per district and sex; small counts suppressed (aggregate, no names)."""
     access.require_exporter(request.user)
@@ -362,6 +383,7 @@ def export_by_district(request, fmt):
     )
 
 
+@replica_reads
 def export_referrals_by_agency(request, fmt):
     """Referrals per agency: sent, accepted, completed, declined, overdue, median days."""
     access.require_exporter(request.user)
@@ -393,6 +415,7 @@ def export_referrals_by_agency(request, fmt):
     )
 
 
+@replica_reads
 def export_by_problem(request, fmt):
     """Participants per problem experienced (a participant may count under several)."""
     access.require_exporter(request.user)
@@ -403,42 +426,15 @@ def export_by_problem(request, fmt):
     )
 
 
+@require_POST
 def export_participants(request, fmt):
-    """One row per participant, for coordinators only; every export is logged."""
+    """One row per participant, for coordinators only: written by the worker, whose job
+    page shows the progress; the download is logged."""
     access.require_row_exporter(request.user)
-    participants = (
-        Participant.objects.visible_to(request.user)
-        .active()
-        .select_related("village__parent")
-        .prefetch_related("problems")
-        .order_by("registration_number")
-    )
-    rows = [
-        (
-            p.registration_number,
-            p.full_name,
-            p.nik_masked,
-            p.get_sex_display(),
-            p.birth_date.year,
-            p.village.parent.name,
-            p.village.name,
-            ", ".join(str(problem) for problem in p.problems.all()),
-        )
-        for p in participants
-    ]
-    header = [
-        _("Registration no."),
-        _("Name"),
-        _("NIK"),
-        _("Sex"),
-        _("Year of birth"),
-        _("District"),
-        _("Village"),
-        _("Problems"),
-    ]
-    return _export_response(
-        request, rows, header, name="peserta", fmt=fmt, detail="participants (rows)"
-    )
+    if fmt not in participant_export.FORMATS:
+        raise Http404
+    job = participant_export.start_job(user=request.user, fmt=fmt)
+    return redirect(job)
 
 
 def _outcome_context(request, program):
@@ -449,12 +445,14 @@ def _outcome_context(request, program):
     }
 
 
+@replica_reads
 def program_outcomes(request, pk):
     """Who is better off: the program's outcomes as counts and shares, never a name."""
     program = access.get_program_for_outcomes(request.user, pk)
     return render(request, "reports/outcome_report.html", _outcome_context(request, program))
 
 
+@replica_reads
 def program_outcomes_pdf(request, pk):
     """The outcome report as a PDF, made at once: its length does not grow with the
     participants (a few tables of counts), unlike the program report's roster."""

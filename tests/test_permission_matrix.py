@@ -250,7 +250,7 @@ TABLE = {
     "reports:export_by_district": office_list(AGGREGATE_READERS),
     "reports:export_by_problem": office_list(AGGREGATE_READERS),
     "reports:export_referrals_by_agency": office_list(AGGREGATE_READERS),
-    "reports:export_participants": office_list(AGGREGATE_READERS, COORDINATORS),
+    "reports:export_participants": post(office_list, AGGREGATE_READERS, COORDINATORS),
     "reports:participant": office_object(PARTICIPANT_READERS),
     # The consent form is for whoever records consents: a health worker is told 403.
     "reports:consent_form": office_object(PARTICIPANT_READERS, PARTICIPANT_EDITORS),

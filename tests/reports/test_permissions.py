@@ -13,9 +13,15 @@ from reports.models import ReportJob
 from tests.reports.conftest import refer
 from tests.rights.conftest import register
 
-POST_ONLY = {"program", "anonymise_propose", "anonymise_confirm", "anonymise_cancel"}
-# Writes that answer with a redirect and a message, whatever was posted.
-REDIRECTS = {"anonymise_propose", "anonymise_confirm", "anonymise_cancel"}
+POST_ONLY = {
+    "program",
+    "export_participants",
+    "anonymise_propose",
+    "anonymise_confirm",
+    "anonymise_cancel",
+}
+# Writes that answer with a redirect (and a message or a job page), whatever was posted.
+REDIRECTS = {"export_participants", "anonymise_propose", "anonymise_confirm", "anonymise_cancel"}
 
 
 @pytest.fixture
