@@ -5,6 +5,7 @@ DJANGO_DEBUG=false and then requires a real SECRET_KEY and ALLOWED_HOSTS.
 See .env.example for every variable.
 """
 
+import copy
 from datetime import timedelta
 from pathlib import Path
 
@@ -149,12 +150,42 @@ if env.bool("DATABASE_POOL", default=True):
     }
     _database["CONN_MAX_AGE"] = 0
 # Short queries only: compiling one with JIT costs more (up to a second) than it saves.
-_database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# The data sits on SSDs and mostly in memory, where reading a row by its index costs
+# about what reading the next row does: without saying so (PostgreSQL's default assumes
+# spinning disks), the planner scans whole tables to find a few hundred rows.
+_database.setdefault("OPTIONS", {}).setdefault(
+    "options",
+    f"-c jit=off -c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}",
+)
+# Server-side cursors (QuerySet.iterator()) need the session they were opened in: off
+# behind PgBouncer in transaction pooling mode.
+_database["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool(
+    "DATABASE_SERVER_SIDE_CURSORS", default=True
+)
 DATABASES = {"default": _database}
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # A streaming replica of the same database, logged in as the app's role: the home
+    # page, reports and exports read it (config/routers.py); all else uses default.
+    _replica = env.db("DATABASE_REPLICA_URL")
+    _replica["OPTIONS"] = {**copy.deepcopy(_database["OPTIONS"]), **_replica.get("OPTIONS", {})}
+    for _key in ("CONN_MAX_AGE", "DISABLE_SERVER_SIDE_CURSORS"):
+        if _key in _database:
+            _replica[_key] = _database[_key]
+    # The tests read the test database itself through the "replica" alias.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (imports, reports): the Django tasks API, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The cache is a table in the database (made by a migration of the config app), so every
+# app server and worker sees the same entries: no state is kept in one process.
+CACHE_TABLE = "purna_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
 
 # Participant imports: files with more rows than this are checked and written by the
 # worker, with a progress bar; smaller ones within the request.
@@ -321,8 +352,10 @@ PERMISSIONS_POLICY = {
     "browsing-topics": [],
 }
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies over HTTPS only in production; false only to test a production build over
+# plain HTTP on one's own machine (the load benchmark).
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

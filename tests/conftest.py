@@ -4,7 +4,6 @@ Office A is the one under test; office B's case worker is the outsider.
 """
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import Agency, Role
 from config.database_roles import use_role
@@ -31,10 +30,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Each test starts cold, so query counts do not depend on the tests before it.
-    cache.clear()
+# The cache is a database table (settings.CACHES): each test's rollback, or the flush
+# after a transactional test, empties it, so every test starts cold and query counts do
+# not depend on the tests before it.
 
 
 @pytest.fixture
