@@ -116,7 +116,7 @@ def wait_until_up(process: subprocess.Popen, host: str, log: Path, seconds: floa
         if process.poll() is not None:
             sys.exit(f"gunicorn on {host} stopped (exit {process.returncode}); see {log}")
         try:
-            with urllib.request.urlopen(f"{host}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{host}/healthz", timeout=2) as response:  # noqa: S310 (our own server)
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
