@@ -152,10 +152,13 @@ if env.bool("DATABASE_POOL", default=True):
 # Short queries only: compiling one with JIT costs more (up to a second) than it saves.
 # The data sits on SSDs and mostly in memory, where reading a row by its index costs
 # about what reading the next row does: without saying so (PostgreSQL's default assumes
-# spinning disks), the planner scans whole tables to find a few hundred rows.
+# spinning disks), the planner scans whole tables to find a few hundred rows. A page's
+# query reads a few thousand rows at most: starting parallel workers for it costs more
+# than they save, and takes the cores the other requests are waiting for.
 _database.setdefault("OPTIONS", {}).setdefault(
     "options",
-    f"-c jit=off -c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}",
+    f"-c jit=off -c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"
+    f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}",
 )
 # Server-side cursors (QuerySet.iterator()) need the session they were opened in: off
 # behind PgBouncer in transaction pooling mode.

@@ -538,13 +538,19 @@ class AtLeast(int):
         return f"{int(self)}+"
 
 
-def _with_total(items):
-    """The rows, each with the number of them all up to `TOTAL_CAP` + 1: an uncorrelated
-    subquery, which the database counts once (an InitPlan), within the query of the rows.
-    Counting stops there: the rest of a backlog of thousands need not be read to say so."""
+def _first_with_total(items, rows):
+    """The first `rows` of `items`, each with the number of them all up to `TOTAL_CAP` + 1.
+
+    One query. The total is an uncorrelated subquery, which the database counts once
+    (an InitPlan): counting stops at the cap, so the rest of a backlog of thousands is
+    never read to say so. Which rows come first is decided by a subquery of the items'
+    own table alone; only those rows are then joined to what they show, not every row
+    waiting (a case worker's hundreds of alerts, each with its participant and village).
+    """
     sql, params = capped_count_sql(items, TOTAL_CAP)
     total = RawSQL(sql, params, IntegerField())  # noqa: S611 (Django's own SQL, no input)
-    return items.annotate(work_total=total)
+    first = items.values("pk")[:rows]
+    return items.filter(pk__in=first).annotate(work_total=total)
 
 
 def kinds_for(user) -> list[Kind]:
@@ -568,7 +574,7 @@ def work_for(user, today=None, *, rows=ROWS_SHOWN, now=None) -> list[Section]:
     now = now or timezone.now()
     sections = []
     for kind in kinds_for(user):
-        items = list(_with_total(kind.items(user, today, now))[:rows])
+        items = list(_first_with_total(kind.items(user, today, now), rows))
         if not items:
             continue
         count = items[0].work_total
