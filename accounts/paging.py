@@ -23,6 +23,15 @@ class CappedCount:
         self.value = min(counted, cap)
         self.more = counted > cap
 
+    @classmethod
+    def exact(cls, number):
+        """A count that was never capped (read from a counter), shown the same way."""
+        return cls(number, cap=number)
+
+    def capped_at(self, cap):
+        """The same count, as it reads when counting stops at a lower `cap`."""
+        return CappedCount(self.value + self.more, cap)
+
     def __bool__(self):
         return self.value > 0
 
@@ -68,14 +77,21 @@ def capped_counts(cap=BADGE_COUNT_CAP, **querysets) -> dict[str, CappedCount]:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most `cap` rows; `more` says when there are more."""
+    """A paginator that counts at most `cap` rows; `more` says when there are more.
 
-    def __init__(self, object_list, per_page, cap=LIST_COUNT_CAP, **kwargs):
+    `known`: a CappedCount of the rows, when one was made already (from a counter, or
+    up to the same cap): then the rows are not counted again.
+    """
+
+    def __init__(self, object_list, per_page, cap=LIST_COUNT_CAP, known=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.known = known
 
     @cached_property
     def counted(self):
+        if self.known is not None:
+            return self.known
         return capped_counts(self.cap, rows=self.object_list)["rows"]
 
     @cached_property
@@ -87,14 +103,14 @@ class CappedPaginator(Paginator):
         return self.counted.more
 
 
-def page_of_rows(ids, rows, number, per_page):
+def page_of_rows(ids, rows, number, per_page, known=None):
     """A page of `ids` (a values_list of pks, filtered and ordered), holding the rows of
-    `rows` with those pks, in that order.
+    `rows` with those pks, in that order; `known`: how many ids there are, if counted.
 
     The ids are paged alone and the page's rows loaded after: the order and the filters
     then need only the tables they name, not every join the page shows.
     """
-    page = CappedPaginator(ids, per_page).get_page(number)
+    page = CappedPaginator(ids, per_page, known=known).get_page(number)
     loaded = rows.in_bulk(list(page.object_list))
     page.object_list = [loaded[pk] for pk in page.object_list]
     return page

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access_log import reads_person_data
 from accounts.models import AccessLog
-from accounts.paging import capped_counts, page_of_rows
+from accounts.paging import (
+    BADGE_COUNT_CAP,
+    LIST_COUNT_CAP,
+    CappedCount,
+    capped_counts,
+    page_of_rows,
+)
 from accounts.workflow import IllegalMove
 from cases import access as case_access
 from cases.models import Case
@@ -26,7 +32,7 @@ from .forms import (
     SendForm,
     open_plan_items,
 )
-from .models import Referral, ReferralStatus
+from .models import OfficeReferralCount, Referral, ReferralStatus
 from .pages import REFERRAL_ACTIONS
 from .sharing import masked_numbers, shared_data
 
@@ -39,13 +45,10 @@ def referral_list(request):
     access.require_reader(request.user)
     referrals = Referral.objects.visible_to(request.user)
     now = timezone.now()
-    counts = capped_counts(
-        new=referrals.filter(status__in=BOXES["new"]),
-        in_progress=referrals.filter(status__in=BOXES["in_progress"]),
-        overdue=referrals.overdue(now),
-        done=referrals.filter(status__in=BOXES["done"]),
-    )
     box = request.GET.get("box", "")
+    if box != "overdue" and box not in BOXES:
+        box = ""
+    counts, held = _box_counts(request.user, referrals, box, now)
     listed = referrals.select_related(
         "agency", "service", "case__participant__village", "case__program__office", "created_by"
     )
@@ -55,7 +58,12 @@ def referral_list(request):
         listed = listed.filter(status__in=BOXES[box])
     filterset = ReferralFilter(request.GET or None, queryset=listed.open_first())
     page = page_of_rows(
-        filterset.qs.values_list("pk", flat=True), listed, request.GET.get("page"), PAGE_SIZE
+        filterset.qs.values_list("pk", flat=True),
+        listed,
+        request.GET.get("page"),
+        PAGE_SIZE,
+        # A filter narrows the box: then the pages count what it keeps.
+        known=None if filterset.is_active else held,
     )
     for referral in page.object_list:
         _with_moves(referral, request.user)
@@ -71,6 +79,26 @@ def referral_list(request):
         "now": now,
     }
     return render(request, "referrals/list.html", ctx)
+
+
+def _box_counts(user, referrals, box, now):
+    """The boxes' badges, and how many referrals the open box holds.
+
+    The boxes by status come from the counters, exact and in one small query. Overdue
+    changes with the clock, so it is counted, up to the badge's cap; in its own box, up
+    to the list's, so that its pages need no count of their own.
+    """
+    by_status = OfficeReferralCount.objects.visible_to(user).by_status()
+    counts = {
+        name: CappedCount.exact(sum(by_status.get(status, 0) for status in statuses))
+        for name, statuses in BOXES.items()
+    }
+    counts["all"] = CappedCount.exact(sum(by_status.values()))
+    cap = LIST_COUNT_CAP if box == "overdue" else BADGE_COUNT_CAP
+    counts["overdue"] = capped_counts(cap, rows=referrals.overdue(now))["rows"]
+    held = counts[box or "all"]
+    counts["overdue"] = counts["overdue"].capped_at(BADGE_COUNT_CAP)
+    return counts, held
 
 
 @reads_person_data(Case, kwarg="case_pk", detail="referral form")

@@ -28,10 +28,10 @@ from django.utils.translation import gettext_lazy
 from cases.models import Alert, Case, Screening
 from cases.physical import BLOOD_PRESSURE_CLASSES
 from participants.models import AGE_BAND_CHOICES, MigrationEpisode, Problem, Sex, age_band
-from referrals.models import Referral, ReferralStatus, overdue_condition
+from referrals.models import OfficeReferralCount, Referral, ReferralStatus, overdue_condition
 
 from . import charts
-from .models import OfficeMonthCount, OfficeReferralCount
+from .models import OfficeMonthCount
 
 SRQ20 = Screening.Kind.SRQ20
 SRQ20_POSITIVE = "positive"

@@ -318,29 +318,8 @@ class Anonymisation(models.Model):
 # statement triggers of migration 0006_office_counters add and subtract every insert,
 # update and delete of the rows counted, in the same transaction. A count that falls to
 # zero keeps its row. Nothing else writes them, but for the cascade when an office, an
-# agency or a problem is deleted.
-
-
-class OfficeReferralCount(models.Model):
-    """Referrals of the office's programs, by agency, status, and whether ever sent or accepted."""
-
-    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=15)
-    sent = models.BooleanField()  # sent_at is set
-    accepted = models.BooleanField()  # accepted_at is set
-    count = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["office", "agency", "status", "sent", "accepted"],
-                name="office_referral_count_key",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.office_id}/{self.agency_id}/{self.status}: {self.count}"
+# agency or a problem is deleted. The referral counts live with the referrals
+# (referrals.models.OfficeReferralCount), whose lists read them too.
 
 
 class OfficeProblemCount(models.Model):

@@ -229,8 +229,9 @@ def test_the_inbox_query_count_does_not_grow(
         services.send_referral(referral=referral, by=case_worker_a, version=referral.version)
     client.force_login(dinsos_officer)
 
-    # Session, user, agency, the bell's unread count; the box counts (one query); the
-    # services of the filter; the count; the page's ids, then its rows; the access log's row.
+    # Session, user, agency, the bell's unread count; the box counts (from the counters),
+    # the overdue count; the services of the filter; the page's ids, then its rows (the
+    # counters say how many there are); the access log's row.
     with django_assert_num_queries(10):
         response = client.get("/referrals/")
 

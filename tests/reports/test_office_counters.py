@@ -19,7 +19,8 @@ from participants.models import Participant, ParticipantProblem, Problem
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralStatus, Service, Urgency
 from reports import figures, views
-from reports.models import OfficeMonthCount, OfficeProblemCount, OfficeReferralCount
+from referrals.models import OfficeReferralCount
+from reports.models import OfficeMonthCount, OfficeProblemCount
 from tests.cases.conftest import enrol
 from tests.factories import UserFactory
 from tests.reports.conftest import refer
