@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -162,6 +163,75 @@ def run_locust(args, hosts: list[str], csv_prefix: Path, logs: Path) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
+class CpuMeter:
+    """Core-seconds spent while locust runs, by the app servers, PostgreSQL and locust.
+
+    Reads each process's user and system time from /proc twice a second (a process that
+    ends between two readings is counted up to its last one): the gunicorn processes by
+    their session (each server is started in one of its own), PostgreSQL's by name
+    (the server on this host only), locust's by its command line.
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server_sessions: set[int]):
+        self.sessions = server_sessions
+        self.first: dict[int, tuple[str, float]] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.running = False
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _group(self, stat: str, pid: str) -> str | None:
+        name, fields = stat.split(" (", 1)[1].rsplit(")", 1)
+        session = int(fields.split()[3])
+        if session in self.sessions:
+            return "app"
+        if name.startswith("postgres"):
+            return "database"
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        return "locust" if b"locust" in command else None
+
+    def _read(self) -> dict[int, tuple[str, float]]:
+        seen = {}
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            group = self._group(stat, pid)
+            if group:
+                fields = stat.rsplit(")", 1)[1].split()
+                seen[int(pid)] = (group, (int(fields[11]) + int(fields[12])) / self.TICK)
+        return seen
+
+    def _sample(self):
+        while self.running:
+            self.last.update(self._read())
+            time.sleep(0.5)
+
+    def __enter__(self):
+        if Path("/proc/self/stat").exists():
+            self.first = self._read()
+            self.running = True
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.running:
+            self.running = False
+            self.thread.join()
+            self.last.update(self._read())
+
+    def seconds(self) -> dict[str, float]:
+        used: dict[str, float] = {}
+        for pid, (group, total) in self.last.items():
+            used[group] = used.get(group, 0.0) + total - self.first.get(pid, (group, 0.0))[1]
+        return used
+
+
 def read_stats(csv_prefix: Path) -> tuple[list[dict], dict | None, list[dict]]:
     with open(f"{csv_prefix}_stats.csv", newline="") as stats_file:
         rows = list(csv.DictReader(stats_file))
@@ -239,7 +309,27 @@ def failure_text(error: str) -> str:
     return found[2] if found else error
 
 
-def report(args, command: str, pages, aggregated, failures) -> str:
+def cpu_text(used: dict[str, float], aggregated: dict | None, seconds: float) -> str:
+    """Where the cores went while locust ran, per request of the mix."""
+    if not used:
+        return ""
+    requests = int(aggregated["Request Count"]) if aggregated else 0
+    parts = []
+    for group, label in (
+        ("app", "the app servers"),
+        ("database", "PostgreSQL"),
+        ("locust", "locust"),
+    ):
+        if group in used:
+            each = f" ({used[group] * 1000 / requests:.0f} ms a request)" if requests else ""
+            parts.append(f"{label} {used[group]:.0f} s{each}")
+    return (
+        f"CPU while locust ran ({seconds:.0f} s on {os.cpu_count()} cores, "
+        f"{seconds * (os.cpu_count() or 1):.0f} core-seconds in all): " + ", ".join(parts) + "."
+    )
+
+
+def report(args, command: str, pages, aggregated, failures, cpu: str = "") -> str:
     spread = (
         f"{args.servers} servers of {args.workers} workers x {args.threads} threads, "
         "the users spread evenly over them"
@@ -281,6 +371,8 @@ def report(args, command: str, pages, aggregated, failures) -> str:
         key=lambda row: -float(row["95%"]),
     )[:3]
     lines.append("")
+    if cpu:
+        lines += [cpu, ""]
     if slowest:
         names = ", ".join(f"{row['Name']} ({milliseconds(row, '95%')} ms)" for row in slowest)
         lines.append(f"Slowest at the 95th percentile: {names}.")
@@ -342,14 +434,20 @@ def main(argv: list[str]) -> int:
     servers = []
     try:
         servers = start_servers(args, env, logs)
-        returncode = run_locust(args, [host for _, host, _ in servers], scratch / "locust", logs)
+        started = time.monotonic()
+        with CpuMeter({process.pid for process, _, _ in servers}) as meter:
+            returncode = run_locust(
+                args, [host for _, host, _ in servers], scratch / "locust", logs
+            )
+        ran = time.monotonic() - started
     finally:
         stop_servers(servers)
         shutil.rmtree(scratch / "static", ignore_errors=True)
     if not Path(f"{scratch / 'locust'}_stats.csv").exists():
         sys.exit(f"locust wrote no results (exit {returncode}); see {logs / 'locust.log'}")
     pages, aggregated, failures = read_stats(scratch / "locust")
-    section = report(args, shown_command(argv), pages, aggregated, failures)
+    cpu = cpu_text(meter.seconds(), aggregated, ran)
+    section = report(args, shown_command(argv), pages, aggregated, failures, cpu)
     print(section)
     print(f"Logs: {', '.join(str(log) for _, _, log in servers)}, {logs / 'locust.log'}")
     if args.write:
