@@ -588,7 +588,11 @@ class MigrationEpisode(models.Model):
                 F("arrival_date").desc(nulls_last=True),
                 F("id").desc(),
                 name="episode_latest_first",
-            )
+            ),
+            # The participant list's filters by destination country and by return type:
+            # the matching participants, read from the index alone, in their order.
+            models.Index(fields=["destination_country", "participant"], name="episode_country"),
+            models.Index(fields=["return_type", "participant"], name="episode_return_type"),
         ]
 
     def __str__(self):
