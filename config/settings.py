@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_filters",
+    # The form widgets' templates, for FORM_RENDERER below.
+    "django.forms",
     "django_tasks",
     "django_tasks_db",
     "template_partials",
@@ -124,6 +126,10 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render with the project's templates, so that templates/django/forms may
+# replace one of Django's (the select, written without an include per option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # Database: DATABASE_URL when set, otherwise the embedded server under .data/.
 # Two roles (config/db_roles.py): DATABASE_URL logs in as the app's role, which owns
 # nothing; DATABASE_OWNER_URL as the owner of the tables, which migrations use.
@@ -160,10 +166,14 @@ _database.setdefault("OPTIONS", {}).setdefault(
     f"-c jit=off -c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"
     f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}",
 )
-# Server-side cursors (QuerySet.iterator()) need the session they were opened in: off
-# behind PgBouncer in transaction pooling mode.
+# Server-side cursors off: every select of a form iterates its choices with
+# QuerySet.iterator(), which would declare, fetch and close a cursor (three round
+# trips, some 1.5 ms a select) for a few dozen rows; and a cursor needs the session it
+# was opened in, which PgBouncer in transaction pooling mode does not keep. The few
+# iterations over large tables (data migrations, the scale-data generator) then fetch
+# their rows whole, a few tens of megabytes at 100,000 participants.
 _database["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool(
-    "DATABASE_SERVER_SIDE_CURSORS", default=True
+    "DATABASE_SERVER_SIDE_CURSORS", default=False
 )
 DATABASES = {"default": _database}
 if env.str("DATABASE_REPLICA_URL", default=""):

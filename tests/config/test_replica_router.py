@@ -218,7 +218,7 @@ def databases_with(**env):
 def test_a_replica_url_adds_the_replica_alias_and_the_router():
     found = databases_with(
         DATABASE_REPLICA_URL="postgres://purna_app:secret@standby.internal:5432/purna",
-        DATABASE_SERVER_SIDE_CURSORS="false",
+        DATABASE_SERVER_SIDE_CURSORS="true",
     )
 
     replica = found["databases"][REPLICA]
@@ -232,7 +232,8 @@ def test_a_replica_url_adds_the_replica_alias_and_the_router():
     assert replica["OPTIONS"] == default["OPTIONS"]
     assert replica["OPTIONS"]["options"].startswith("-c jit=off")
     assert "pool" in replica["OPTIONS"]
-    assert replica["DISABLE_SERVER_SIDE_CURSORS"] is default["DISABLE_SERVER_SIDE_CURSORS"] is True
+    # The replica follows the primary's setting, here turned on.
+    assert replica["DISABLE_SERVER_SIDE_CURSORS"] is default["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert replica["TEST"]["MIRROR"] == DEFAULT_DB_ALIAS
 
 
@@ -241,7 +242,8 @@ def test_without_a_replica_url_there_is_one_database_and_no_router():
 
     assert list(found["databases"]) == [DEFAULT_DB_ALIAS]
     assert found["routers"] == []
-    assert found["databases"][DEFAULT_DB_ALIAS]["DISABLE_SERVER_SIDE_CURSORS"] is False
+    # Off by default: a form's select would otherwise open a cursor for its choices.
+    assert found["databases"][DEFAULT_DB_ALIAS]["DISABLE_SERVER_SIDE_CURSORS"] is True
 
 
 # --- The pages --------------------------------------------------------------------------
