@@ -17,9 +17,8 @@ from participants import merging
 from participants import services as participant_services
 from participants.models import Participant, ParticipantProblem, Problem
 from referrals import services as referral_services
-from referrals.models import Referral, ReferralStatus, Service, Urgency
+from referrals.models import OfficeReferralCount, Referral, ReferralStatus, Service, Urgency
 from reports import figures, views
-from referrals.models import OfficeReferralCount
 from reports.models import OfficeMonthCount, OfficeProblemCount
 from tests.cases.conftest import enrol
 from tests.factories import UserFactory
