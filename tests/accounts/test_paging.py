@@ -1,6 +1,7 @@
 """Counts that stop at a cap, and pages that take a count already made."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.paging import CappedCount, CappedPaginator
@@ -45,3 +46,12 @@ def test_pages_take_a_known_count_instead_of_counting():
     assert (exact.count, exact.num_pages, exact.more) == (60, 3, False)
     assert list(exact.get_page(3).object_list) == list(range(50, 60))
     assert (capped.count, capped.num_pages, capped.more) == (50, 2, True)
+
+
+def test_the_pages_of_a_long_list_are_numbered_with_thousands_grouped():
+    rows = range(300_000)
+    page = CappedPaginator(rows, 25, known=CappedCount.exact(300_000)).get_page(2)
+
+    html = render_to_string("includes/pagination.html", {"page": page, "query": ""})
+
+    assert "Halaman 2 dari 12.000" in " ".join(html.split())
