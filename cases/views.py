@@ -35,7 +35,7 @@ from .models import Alert, Case, OutcomeMeasure, Program, Screening
 from .pages import CASE_PAGE, PLAN_ITEM_ROW, PROGRAM_ACTIONS
 
 # A program of thousands is read a page at a time; the status counts cover all of it.
-ROSTER_PAGE_SIZE = 50
+ROSTER_PAGE_SIZE = 25
 PROGRAMS_PAGE_SIZE = 25
 
 DEADLINE_WARNING_DAYS = 60
