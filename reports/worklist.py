@@ -16,7 +16,8 @@ sees which section, and of which cases, is decided by the apps' access predicate
 - an administrator's list is that of their own office, if they have one.
 
 Rows start from `visible_to(user)`. A section is one query however many rows wait:
-the total is counted within it, so there is never a second one.
+the total is counted within it, so there is never a second one. A coordinator's list
+reads once, beside them, who can no longer log in.
 """
 
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts.access import sees_every_office
+from accounts.models import User
 from accounts.paging import capped_count_sql
 from cases import access as case_access
 from cases.models import Alert, Case, FollowUp, PlanItem
@@ -120,14 +122,32 @@ def _holds_cases(user) -> bool:
     )
 
 
+def _departed(user) -> list[int]:
+    """The ids of the users who can no longer log in: read once for `user`'s page.
+
+    Cases "without an active case worker" are found by this list, not by joining each
+    case to its worker: the list and the missing worker are both answered by the index
+    on the case worker, where the join reads every open case of the office to find the
+    few no one holds (50-90 ms a section at 150,000 cases)."""
+    if not hasattr(user, "_departed_case_workers"):
+        user._departed_case_workers = list(
+            User.objects.filter(is_active=False).values_list("pk", flat=True)
+        )
+    return user._departed_case_workers
+
+
+def _without_active_worker(user, prefix=""):
+    return Q(**{f"{prefix}case_worker__isnull": True}) | Q(
+        **{f"{prefix}case_worker__in": _departed(user)}
+    )
+
+
 def _held(user, prefix=""):
     """The cases whose work falls to this user: a case worker's own; for a coordinator,
     those without an active case worker."""
     if case_access.has_caseload(user):
         return Q(**{f"{prefix}case_worker": user})
-    return Q(**{f"{prefix}case_worker__isnull": True}) | Q(
-        **{f"{prefix}case_worker__is_active": False}
-    )
+    return _without_active_worker(user, prefix)
 
 
 def _office_cases(user):
@@ -397,7 +417,7 @@ def _unassigned(user, today, now):
     return (
         _office_cases(user)
         .open()
-        .filter(Q(case_worker__isnull=True) | Q(case_worker__is_active=False))
+        .filter(_without_active_worker(user))
         .select_related("participant__village", "program", "case_worker")
         .order_by("opened_at", "pk")
     )

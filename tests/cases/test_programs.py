@@ -481,12 +481,13 @@ def test_roster_query_count_does_not_grow_with_the_participants(
 
 # Session, user, the user's office and the bell's unread count; the work list's eight
 # sections (alerts, data requests, visits overdue, declined referrals, visits due,
-# outcomes to confirm, plan steps, cases without a case worker); the open cases by stage;
+# outcomes to confirm, plan steps, cases without a case worker) and who can no longer
+# log in; the open cases by stage;
 # the open alerts of the office and their count; the referral counts (one query) and the
 # overdue ones; then the office's counted figures: referrals per agency, problems, cases
 # per month: the same however many cases the office has.
 # And the access log's row for the read.
-DASHBOARD_QUERIES = 21
+DASHBOARD_QUERIES = 22
 
 
 @pytest.mark.parametrize("how_many", [5, 40])

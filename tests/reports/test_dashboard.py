@@ -267,11 +267,12 @@ def test_the_office_figures_are_counted_afresh_and_agree_with_the_reports_that_m
     assert "Angka kantor per" not in second.content.decode()
     # Session, user, office and the bell's unread count; the work list's eight sections
     # (alerts, personal data requests, visits overdue, declined referrals, visits due,
-    # outcomes to confirm, plan steps, cases without a case worker); stages, alerts and
+    # outcomes to confirm, plan steps, cases without a case worker) and who can no longer
+    # log in; stages, alerts and
     # their count; the referral counts and the overdue ones; the office figures from their
     # counters (referrals per agency, problems, cases per month); the access log's row for
     # the names shown.
-    assert len(again) == 21
+    assert len(again) == 22
     # Another office's coordinator gets that office's own figures.
     coordinator_b = UserFactory(role="coordinator", office=case_b.program.office)
     client.force_login(coordinator_b)
