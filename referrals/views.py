@@ -37,6 +37,17 @@ from .pages import REFERRAL_ACTIONS
 from .sharing import masked_numbers, shared_data
 
 PAGE_SIZE = 25
+# What a row of the list shows (referrals.templatetags.referrals.referral_row) and its
+# moves need: eight joined tables, but not their dozens of other columns.
+LIST_COLUMNS = [
+    *("number", "status", "urgency", "due_at", "sharing_stopped_on", "version"),
+    *("agency__name", "service__name", "service__name_en"),
+    *("case__participant__full_name", "case__participant__registration_number"),
+    *("case__participant__birth_date", "case__participant__nik"),
+    "case__participant__village__name",
+    "case__program__office__phone",
+    *("created_by__full_name", "created_by__username", "created_by__phone"),
+]
 
 
 @reads_person_data(detail=search_detail)
@@ -51,7 +62,7 @@ def referral_list(request):
     counts, held = _box_counts(request.user, referrals, box, now)
     listed = referrals.select_related(
         "agency", "service", "case__participant__village", "case__program__office", "created_by"
-    )
+    ).only(*LIST_COLUMNS)
     if box == "overdue":
         listed = listed.overdue(now)
     elif box in BOXES:
