@@ -202,7 +202,13 @@ class Case(WorkflowMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["program", "status"], name="case_program_status"),
+            # A program's cases by status (its figures), and its cases with their
+            # participants (the roster, its alerts) without reading the table itself.
+            models.Index(
+                fields=["program", "status"],
+                include=["id", "participant"],
+                name="case_program_status",
+            ),
             # A case worker's open cases, the latest first (the home page's list).
             models.Index(
                 F("case_worker"),

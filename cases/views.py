@@ -111,7 +111,9 @@ def program_detail(request, pk):
     page = page_of_rows(ids, roster, request.GET.get("page"), ROSTER_PAGE_SIZE)
     alerts = (
         Alert.objects.unresolved()
-        .filter(case__program=program)
+        # Among the program's case ids (read from an index alone), not each alert's
+        # case row read to see its program: a few hundred reads fewer.
+        .filter(case__in=program.cases.values("pk"))
         .select_related("case__participant__village")
         .order_by("raised_at")
     )
