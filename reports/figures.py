@@ -31,7 +31,7 @@ from participants.models import AGE_BAND_CHOICES, MigrationEpisode, Problem, Sex
 from referrals.models import OfficeReferralCount, Referral, ReferralStatus, overdue_condition
 
 from . import charts
-from .models import OfficeMonthCount
+from .models import OfficeCaseStatusCount, OfficeMonthCount
 
 SRQ20 = Screening.Kind.SRQ20
 SRQ20_POSITIVE = "positive"
@@ -255,6 +255,16 @@ def office_monthly_cases(office=None, months=13, today=None):
         .values_list("month", "n")
     )
     return _month_series(counts, first, months)
+
+
+def office_cases_by_status(office=None):
+    """{status: cases} of the office's programs (of every office for None)."""
+    return dict(
+        _of_office(OfficeCaseStatusCount.objects.filter(count__gt=0), office)
+        .values_list("status")
+        .annotate(n=Sum("count"))
+        .values_list("status", "n")
+    )
 
 
 def trend_chart(series):

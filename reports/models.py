@@ -315,11 +315,12 @@ class Anonymisation(models.Model):
 
 # --- Office counters ------------------------------------------------------------------
 # What the home page's office figures count, kept exact by the database itself: the
-# statement triggers of migration 0006_office_counters add and subtract every insert,
-# update and delete of the rows counted, in the same transaction. A count that falls to
-# zero keeps its row. Nothing else writes them, but for the cascade when an office, an
-# agency or a problem is deleted. The referral counts live with the referrals
-# (referrals.models.OfficeReferralCount), whose lists read them too.
+# statement triggers of migrations 0006_office_counters and 0008 (the cases by status)
+# add and subtract every insert, update and delete of the rows counted, in the same
+# transaction. A count that falls to zero keeps its row. Nothing else writes them, but
+# for the cascade when an office, an agency or a problem is deleted. The referral
+# counts live with the referrals (referrals.models.OfficeReferralCount), whose lists
+# read them too.
 
 
 class OfficeProblemCount(models.Model):
@@ -354,3 +355,19 @@ class OfficeMonthCount(models.Model):
 
     def __str__(self):
         return f"{self.office_id}/{self.month:%Y-%m}: {self.count}"
+
+
+class OfficeCaseStatusCount(models.Model):
+    """Cases of the office's programs in the status (the home page's cases by stage)."""
+
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "status"], name="office_case_status_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.office_id}/{self.status}: {self.count}"

@@ -85,9 +85,9 @@ def _alerts_and_stages(user):
         return {}
     cases = Case.objects.visible_to(user)
     alerts = Alert.objects.unresolved().filter(case__in=cases)
-    counts = dict(
-        cases.open().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    # From the counters, exact in the same transaction as the cases: the cases that
+    # Case.objects.visible_to(user) holds are the office's, or every office's.
+    counts = figures.office_cases_by_status(None if sees_every_office(user) else user.office_id)
     return {
         "alerts": alerts.select_related("case__participant__village").order_by("raised_at", "pk")[
             :ALERTS_SHOWN

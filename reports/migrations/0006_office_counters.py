@@ -100,8 +100,8 @@ def _changed(source):
     )
 
 
-def _apply(source, operation, counter, contribution):
-    table, keys = COUNTERS[counter]
+def _apply(source, operation, counter, contribution, counters=COUNTERS):
+    table, keys = counters[counter]
     delta = " UNION ALL ".join(
         f"SELECT {keys}, {sign} AS n FROM ({contribution.format(rows=rows)}) AS part"
         for rows, sign in CHANGED_ROWS[operation]
@@ -130,11 +130,11 @@ def _lock(source, operation):
         PERFORM FROM {table} WHERE id IN ({rows}) ORDER BY id FOR SHARE;"""
 
 
-def _function(table, source):
+def _function(table, source, counters=COUNTERS):
     branches = []
     for operation in CHANGED_ROWS:
         body = _lock(source, operation) + "".join(
-            _apply(source, operation, counter, contribution)
+            _apply(source, operation, counter, contribution, counters)
             for counter, contribution in source["counts"].items()
         )
         branches.append(f"TG_OP = '{operation}' THEN{body}")
@@ -174,10 +174,10 @@ BACKFILLED_FROM = {
 }
 
 
-def _backfill(counter):
-    table, keys = COUNTERS[counter]
-    source = BACKFILLED_FROM[counter]
-    contribution = SOURCES[source]["counts"][counter].format(rows=source)
+def _backfill(counter, counters=COUNTERS, sources=SOURCES, backfilled_from=BACKFILLED_FROM):
+    table, keys = counters[counter]
+    source = backfilled_from[counter]
+    contribution = sources[source]["counts"][counter].format(rows=source)
     return f"""
 INSERT INTO {table} ({keys}, count)
 SELECT {keys}, count(*) FROM ({contribution}) AS existing GROUP BY {keys};"""

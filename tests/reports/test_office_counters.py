@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import ProgrammingError, connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from participants.models import Participant, ParticipantProblem, Problem
 from referrals import services as referral_services
 from referrals.models import OfficeReferralCount, Referral, ReferralStatus, Service, Urgency
 from reports import figures, views
-from reports.models import OfficeMonthCount, OfficeProblemCount
+from reports.models import OfficeCaseStatusCount, OfficeMonthCount, OfficeProblemCount
 from tests.cases.conftest import enrol
 from tests.factories import UserFactory
 from tests.reports.conftest import refer
@@ -40,6 +41,12 @@ def live_figures(user):
         ],
         "problems": figures.problem_counts(Participant.objects.visible_to(user).active()),
         "months": figures.monthly_cases(Case.objects.visible_to(user)),
+        "statuses": dict(
+            Case.objects.visible_to(user)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        ),
     }
 
 
@@ -51,6 +58,7 @@ def counted_figures(office):
         ],
         "problems": figures.office_problem_counts(office),
         "months": figures.office_monthly_cases(office),
+        "statuses": figures.office_cases_by_status(office),
     }
 
 
@@ -102,7 +110,8 @@ def busy_offices(
         participant=mistake.participant, by=coordinator_a, reason="Salah daftar."
     )
     # Registered twice, then merged: the tombstone's problems move to the survivor.
-    ani = enrol(program_a, case_worker_a, full_name="Ani Suryani").participant
+    ani_case = enrol(program_a, case_worker_a, full_name="Ani Suryani")
+    ani = ani_case.participant
     ani.problems.add(*problems("unpaid_wages"))
     twice = enrol(program_a, case_worker_a, full_name="Ani Suryani").participant
     twice.problems.add(*problems("unpaid_wages", "mental_illness", "work_accident"))
@@ -175,6 +184,10 @@ def busy_offices(
     # One case made months ago, and one moved to another program (and so office).
     Case.objects.filter(pk=dewi.pk).update(opened_at=midnight - datetime.timedelta(days=70))
     Case.objects.filter(pk=mistake.pk).update(program=program_b)
+    # Cases moved along, one alone and two at once (the transfer and the merge above
+    # closed Budi's case and the twin's).
+    Case.objects.filter(pk=dewi.pk).update(status=Case.Status.ASSESSMENT)
+    Case.objects.filter(pk__in=[case_a.pk, ani_case.pk]).update(status=Case.Status.PLANNING)
     return {"dewi": dewi}
 
 
@@ -204,6 +217,9 @@ def test_the_counters_give_each_office_the_figures_its_rows_give(
     }
     this_month = timezone.localdate().replace(day=1)
     assert dict(b["months"])[this_month] == 2  # Nur Halimah's case and the one moved over
+    # Dewi's case moved on, two planned at once; Budi's closed when he moved away, and
+    # the twin's when merged into Ani's; Rina's went to B's program.
+    assert a["statuses"] == {"assessment": 1, "planning": 2, "closed": 2}
 
 
 def test_the_administrator_sees_the_sum_of_every_office(busy_offices, admin_user):
@@ -242,7 +258,12 @@ def test_the_office_figures_take_three_queries_however_many_rows(
 def test_the_app_role_writes_the_counters_and_cannot_switch_their_triggers_off():
     counters = [
         model._meta.db_table
-        for model in (OfficeReferralCount, OfficeProblemCount, OfficeMonthCount)
+        for model in (
+            OfficeReferralCount,
+            OfficeProblemCount,
+            OfficeMonthCount,
+            OfficeCaseStatusCount,
+        )
     ]
     assert not set(counters) & set(append_only_tables())
     with connection.cursor() as cursor:
