@@ -115,13 +115,17 @@ def get_program_for(user, pk, *, write=False):
     return program
 
 
-def get_case_for(user, pk, *, write=False):
-    """The case if this user may see it (404 otherwise); 403 when a reader tries to write."""
+def get_case_for(user, pk, *, write=False, select_related=(), prefetch_related=()):
+    """The case if this user may see it (404 otherwise); 403 when a reader tries to write.
+    A page that shows more of it names what to load with it, in the same query."""
     from .models import Case
 
     require_reader(user)
     case = get_object_or_404(
-        Case.objects.visible_to(user).select_related("participant__village", "program"), pk=pk
+        Case.objects.visible_to(user)
+        .select_related("participant__village", "program", *select_related)
+        .prefetch_related(*prefetch_related),
+        pk=pk,
     )
     if write and not can_edit_case(user):
         raise PermissionDenied

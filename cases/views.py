@@ -176,13 +176,11 @@ def program_enrol(request, pk):
 
 @reads_person_data(Case)
 def case_detail(request, pk):
-    case = access.get_case_for(request.user, pk)
-    case = (
-        Case.objects.select_related(
-            "participant__village__parent", "program__office", "case_worker"
-        )
-        .prefetch_related("participant__problems", "participant__episodes")
-        .get(pk=case.pk)
+    case = access.get_case_for(
+        request.user,
+        pk,
+        select_related=["participant__village__parent", "program__office", "case_worker"],
+        prefetch_related=["participant__problems", "participant__episodes"],
     )
     problems = participant_access.visible_problems(request.user, case.participant.problems.all())
     plan_items = list(

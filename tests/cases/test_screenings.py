@@ -846,13 +846,13 @@ def screen_at_visits(case, months, by):
         )
 
 
-# Session, user; the unread notifications; the case (access check) and the case with its
-# participant, program and worker; the problems; the latest period abroad; the
+# Session, user; the unread notifications; the case with its participant, program and
+# worker, in the access check's query; the problems; the latest period abroad; the
 # screenings with their visits; the office; the open alerts; the history; the schedule's
 # visits; the plan; the notes; the outcome measures; the referrals (none here): the same
 # however many screenings and visits the case has.
 # And the access log's row for the read.
-CASE_PAGE_QUERIES = 17
+CASE_PAGE_QUERIES = 16
 
 
 @pytest.mark.parametrize("months", [[1], [1, 3, 6, 12]], ids=["one-visit", "four-visits"])
