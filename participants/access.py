@@ -103,12 +103,15 @@ def require_editor(user):
         raise PermissionDenied
 
 
-def get_participant_for(user, pk, *, write=False):
-    """The participant, if this user may see it (404 otherwise); 403 for a read-only writer."""
+def get_participant_for(user, pk, *, write=False, queryset=None):
+    """The participant, if this user may see it (404 otherwise); 403 for a read-only writer.
+    A page that shows more of the record passes a `queryset` of participants that loads
+    it (related rows, annotations): the same query then checks and loads."""
     from .models import Participant  # the models read this module's role sets
 
     require_reader(user)
-    participant = get_object_or_404(Participant.objects.visible_to(user), pk=pk)
+    rows = Participant.objects.all() if queryset is None else queryset
+    participant = get_object_or_404(rows.visible_to(user), pk=pk)
     if write and not can_edit(user):
         raise PermissionDenied
     if write and participant.is_merged:

@@ -89,18 +89,9 @@ def participant_new(request):
     return render(request, "participants/form.html", ctx)
 
 
-@reads_person_data(Participant)
-def participant_detail(request, pk):
-    participant = access.get_participant_for(request.user, pk)
-    if participant.is_merged:
-        # A merged record is a tombstone: its links and bookmarks lead to the record kept.
-        messages.info(
-            request,
-            _("%(number)s was merged into this record.")
-            % {"number": participant.registration_number},
-        )
-        return redirect("participants:detail", participant.merged_into_id)
-    participant = (
+def _the_record_as_shown():
+    """Participants with all that their page shows, loaded in the access check's query."""
+    return (
         Participant.objects.select_related(
             "village__parent__parent__parent", "office", "created_by", "archived_by"
         )
@@ -120,8 +111,20 @@ def participant_detail(request, pk):
             ),
             "documents",
         )
-        .get(pk=participant.pk)
     )
+
+
+@reads_person_data(Participant)
+def participant_detail(request, pk):
+    participant = access.get_participant_for(request.user, pk, queryset=_the_record_as_shown())
+    if participant.is_merged:
+        # A merged record is a tombstone: its links and bookmarks lead to the record kept.
+        messages.info(
+            request,
+            _("%(number)s was merged into this record.")
+            % {"number": participant.registration_number},
+        )
+        return redirect("participants:detail", participant.merged_into_id)
     summary = consent_summary(participant.consents.all())
     # Most records never move: their page spends no query on an empty history.
     transfers = (
