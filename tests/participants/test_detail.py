@@ -254,12 +254,12 @@ def test_there_is_nothing_to_reveal_without_a_nik_or_kk(client, case_worker_a, p
 # --- Query count --------------------------------------------------------------------------
 
 # Session, user, the participant with its regions, office and authors in the access
-# check's query, five prefetches (problems, episodes, household, consents with evidence,
-# documents), the cases with their programs for the buttons at the top, the cases again
-# for the programs and referrals panel (none here; their referrals follow when there are), the merges the
-# record absorbed (its "merged records" panel: no row says beforehand that there are
-# none), the access-log insert, the user's office in the page header and the unread
-# notifications of the bell.
+# check's query, five prefetches (problems, episodes, household, consents with
+# evidence, documents), the cases with their programs for the buttons at the top, the
+# cases again for the programs and referrals panel (none here; their referrals follow
+# when there are), the merges the record absorbed (its "merged records" panel: no row
+# says beforehand that there are none), the access-log insert, the user's office in the
+# page header and the unread notifications of the bell.
 DETAIL_QUERIES = 14
 
 
