@@ -40,12 +40,14 @@ def roster_row(context, case):
     participant = case.participant
     alert = ""
     if case.open_alert_count:
-        alert = f' <span class="badge badge-danger">{_e(_("alert"))}</span>'
+        alert_label = _e(_("alert"))
+        alert = f' <span class="badge badge-danger">{alert_label}</span>'
     srq = f'<span class="muted">{none}</span>'
     if case.srq_score is not None:
         srq = _e(case.srq_score)
         if case.srq_band == "positive":
-            srq += f' <span class="badge badge-warning">{_e(_("indication"))}</span>'
+            indication = _e(_("indication"))
+            srq += f' <span class="badge badge-warning">{indication}</span>'
     cells = [
         (
             _("Participant"),
@@ -65,12 +67,13 @@ def roster_row(context, case):
     if context.get("can_screen"):
         questionnaire = reverse("cases:questionnaire", args=[case.pk, context["srq20"]])
         physical_url = reverse("cases:physical", args=[case.pk])
+        physical_label = _e(_("physical"))
         cells.append(
             (
                 _("Screen"),
                 " data-offline-keep",
                 f'<a href="{_e(questionnaire)}?from=roster">SRQ-20</a> · '
-                f'<a href="{_e(physical_url)}?from=roster">{_e(_("physical"))}</a>',
+                f'<a href="{_e(physical_url)}?from=roster">{physical_label}</a>',
             )
         )
     tds = "".join(

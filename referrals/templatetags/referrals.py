@@ -54,7 +54,8 @@ def referral_row(context, referral):
         )
     elif referral.sharing_stopped_on:
         who_label = _("Person")
-        who = f'{name}<br><span class="badge badge-warning">{_e(_("Consent withdrawn"))}</span>'
+        withdrawn = _e(_("Consent withdrawn"))
+        who = f'{name}<br><span class="badge badge-warning">{withdrawn}</span>'
     else:
         who_label = _("Person")
         who = f"{name}<br>{person_details(participant)}"
@@ -62,7 +63,8 @@ def referral_row(context, referral):
     if referral.due_at:
         due = _e(date_format(timezone.localtime(referral.due_at), DUE))
     if referral.is_overdue:
-        due += f' <span class="badge badge-danger">{_e(_("overdue"))}</span>'
+        overdue = _e(_("overdue"))
+        due += f' <span class="badge badge-danger">{overdue}</span>'
     number = _e(referral.number or referral.pk)
     cells = [
         (_("Number"), "", f'<a href="{_e(referral.get_absolute_url())}">{number}</a>'),
@@ -117,8 +119,9 @@ def _actions(context, referral):
         encoding = evidence = ""
         if needs == "outcome":
             encoding = ' enctype="multipart/form-data" hx-encoding="multipart/form-data"'
+            evidence_label = _e(_("Evidence (optional)"))
             evidence = (
-                f'<label for="evidence-{pk}">{_e(_("Evidence (optional)"))}</label>'
+                f'<label for="evidence-{pk}">{evidence_label}</label>'
                 f'<input type="file" id="evidence-{pk}" name="evidence"'
                 ' accept=".pdf,.jpg,.jpeg,.png">'
             )
