@@ -517,7 +517,15 @@ class Alert(models.Model):
         indexes = [
             models.Index(
                 fields=["case"], condition=Q(resolved_at__isnull=True), name="alert_unresolved"
-            )
+            ),
+            # The oldest alerts waiting first (work lists, the home page): read in order,
+            # each with its case, from the index alone, until the first rows are found.
+            models.Index(
+                fields=["raised_at", "id"],
+                include=["case"],
+                condition=Q(resolved_at__isnull=True),
+                name="alert_unresolved_oldest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
