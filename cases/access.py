@@ -105,11 +105,15 @@ def require_reader(user):
         raise Http404
 
 
-def get_program_for(user, pk, *, write=False):
+def get_program_for(user, pk, *, write=False, select_related=()):
+    """The program if this user may see it (404 otherwise); 403 when a reader tries to
+    write. A page that shows more of it names what to load with it, in the same query."""
     from .models import Program  # the models read this module's role sets
 
     require_reader(user)
-    program = get_object_or_404(Program.objects.visible_to(user), pk=pk)
+    program = get_object_or_404(
+        Program.objects.visible_to(user).select_related(*select_related), pk=pk
+    )
     if write and not can_edit_program(user):
         raise PermissionDenied
     return program

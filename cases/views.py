@@ -104,7 +104,7 @@ def program_edit(request, pk):
 
 @reads_person_data(Program, detail="enrolled people")
 def program_detail(request, pk):
-    program = access.get_program_for(request.user, pk)
+    program = access.get_program_for(request.user, pk, select_related=["district"])
     roster = program.cases.roster()
     # The page's cases in the roster's order, without the columns it computes.
     ids = program.cases.order_by(*roster.query.order_by).values_list("pk", flat=True)

@@ -448,12 +448,12 @@ def fill_program(program, how_many, by):
     return cases
 
 
-# Session, user; the program; the count of its cases, the page's case ids, then those cases
-# with their latest screenings and open-alert counts; the cases by status; the bell's unread
-# count; the user's office; the program's district; its partners; its open alerts: the same
-# however many are enrolled.
+# Session, user; the program with its district; the count of its cases, the page's case
+# ids, then those cases with their latest screenings and open-alert counts; the cases by
+# status; the bell's unread count; the user's office; the program's partners; its open
+# alerts: the same however many are enrolled.
 # And the access log's row for the read.
-ROSTER_QUERIES = 13
+ROSTER_QUERIES = 12
 
 
 @pytest.mark.parametrize("how_many", [5, 40])
