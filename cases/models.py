@@ -654,9 +654,12 @@ class FollowUp(models.Model):
             ),
         ]
         indexes = [
-            # Work lists walk the visits not made yet, by due date.
+            # Work lists walk the visits not made yet in their order (due date, case,
+            # month), stopping at the first rows shown rather than sorting every visit due.
             models.Index(
-                fields=["due_on"], condition=Q(visited_on__isnull=True), name="followup_pending"
+                fields=["due_on", "case", "month"],
+                condition=Q(visited_on__isnull=True),
+                name="followup_pending",
             )
         ]
 
