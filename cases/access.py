@@ -111,9 +111,10 @@ def get_program_for(user, pk, *, write=False, select_related=()):
     from .models import Program  # the models read this module's role sets
 
     require_reader(user)
-    program = get_object_or_404(
-        Program.objects.visible_to(user).select_related(*select_related), pk=pk
-    )
+    programs = Program.objects.visible_to(user)
+    if select_related:  # select_related() without names would join every foreign key
+        programs = programs.select_related(*select_related)
+    program = get_object_or_404(programs, pk=pk)
     if write and not can_edit_program(user):
         raise PermissionDenied
     return program
