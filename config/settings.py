@@ -161,10 +161,16 @@ if env.bool("DATABASE_POOL", default=True):
 # spinning disks), the planner scans whole tables to find a few hundred rows. A page's
 # query reads a few thousand rows at most: starting parallel workers for it costs more
 # than they save, and takes the cores the other requests are waiting for.
+#
+# pgtrigger.ignore starts as an empty list: every history trigger reads it in a PL/pgSQL
+# exception block, and reading it unset raises, which rolls back a subtransaction; each
+# such rollback scans every foreign-key check the transaction has deferred so far, so a
+# transaction that writes thousands of rows (an import) slowed with the square of them.
 _database.setdefault("OPTIONS", {}).setdefault(
     "options",
     f"-c jit=off -c random_page_cost={env.float('DATABASE_RANDOM_PAGE_COST', default=1.1)}"
-    f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}",
+    f" -c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}"
+    " -c pgtrigger.ignore={}",
 )
 # Server-side cursors off: every select of a form iterates its choices with
 # QuerySet.iterator(), which would declare, fetch and close a cursor (three round

@@ -193,3 +193,19 @@ def test_analyze_after_a_bulk_load_runs_as_the_owner_once_the_rows_are_committed
         (after,) = owner.execute(last_analyzed, [table]).fetchone()
     assert after is not None
     assert before is None or after > before
+
+
+def current_ignore_list():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pgtrigger.ignore', true)")
+        return cursor.fetchone()[0]
+
+
+def test_the_history_triggers_find_an_empty_ignore_list_before_and_after_pgtrigger_ignore():
+    # Unset, the triggers' read of it raises and rolls back a subtransaction per row.
+    assert current_ignore_list() == "{}"
+    with transaction.atomic():
+        with pgtrigger.ignore("accounts.AccessLog:accesslog_append_only"):
+            assert current_ignore_list() != "{}"
+        assert current_ignore_list() == "{}"
+    assert current_ignore_list() == "{}"
