@@ -7,8 +7,10 @@ same insert events with one `INSERT ... SELECT` per table, so the change history
 bulk-loaded row reads as if it had been inserted one by one. `copy_objects` writes
 model instances with COPY instead of multi-row INSERTs.
 
-Both need the tables' owner (ALTER TABLE) and a transaction: if anything fails, the
-rows, the events and the switched-off triggers are rolled back together.
+`history_in_bulk` needs the tables' owner (ALTER TABLE) and a transaction: if anything
+fails, the rows, the events and the switched-off triggers are rolled back together.
+`copy_objects` needs only the right to insert, and leaves the triggers on: the
+participant import writes its rows with it, each recorded in the history as it is.
 """
 
 # ruff: noqa: S608 (the statements name tables and columns from the models, never input)
@@ -143,27 +145,33 @@ def copy_objects(model, objects, alias: str = "default") -> list:
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     plain = not any(prepared) and not any(stamped)
-    attnames = [field.attname for field in fields]
-    with (
-        transaction.atomic(using=alias),
-        connection.cursor() as cursor,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        for obj in objects:
-            if plain:
-                copy.write_row([getattr(obj, name) for name in attnames])
-                continue
-            row = []
-            for field, prepare, stamp in zip(fields, prepared, stamped, strict=True):
-                value = field.pre_save(obj, True) if stamp else getattr(obj, field.attname)
-                if prepare:
-                    value = field.get_db_prep_save(value, connection)
-                row.append(value)
-            copy.write_row(row)
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        # COPY goes past Django's execute wrappers; a statement through them first sets
+        # what they set for the transaction, such as the history context
+        # (pghistory.context) that the rows' history triggers record.
+        cursor.execute("SELECT 1")
+        # Raised as Django's exceptions (IntegrityError for a unique NIK), as an INSERT's.
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            _write_objects(copy, objects, fields, prepared, stamped, plain, connection)
     for obj in objects:
         obj._state.adding = False
         obj._state.db = alias
     return objects
+
+
+def _write_objects(copy, objects, fields, prepared, stamped, plain, connection):
+    attnames = [field.attname for field in fields]
+    for obj in objects:
+        if plain:
+            copy.write_row([getattr(obj, name) for name in attnames])
+            continue
+        row = []
+        for field, prepare, stamp in zip(fields, prepared, stamped, strict=True):
+            value = field.pre_save(obj, True) if stamp else getattr(obj, field.attname)
+            if prepare:
+                value = field.get_db_prep_save(value, connection)
+            row.append(value)
+        copy.write_row(row)
 
 
 def copy_rows(model, rows, alias: str = "default") -> int:

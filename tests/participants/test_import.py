@@ -210,6 +210,53 @@ def test_a_clean_file_imports_every_row_with_its_episode_and_problems(
     assert not job.file
 
 
+def test_each_imported_row_is_in_the_history_as_written_by_that_import_and_officer(
+    client, case_worker_a
+):
+    rows = [returnee(n) for n in range(3)]
+    client.force_login(case_worker_a)
+    _response, job = upload(client, xlsx(rows))
+
+    client.post(f"/participants/import/{job.pk}/commit/")
+
+    for model in (Participant, MigrationEpisode, ParticipantProblem):
+        events = model.pgh_event_model.objects.filter(
+            pgh_label="insert" if model is not ParticipantProblem else "added"
+        )
+        assert events.count() == model.objects.count() > 0, model
+        assert {event.pgh_context.metadata["import_job"] for event in events} == {job.pk}
+        assert {event.pgh_context.metadata["user"] for event in events} == {case_worker_a.pk}
+    for participant in Participant.objects.all():
+        event = participant.events.get(pgh_label="insert")
+        assert (event.full_name, event.nik) == (participant.full_name, participant.nik)
+
+
+def test_a_nik_registered_while_the_rows_are_written_writes_none_of_them(
+    client, case_worker_a, office_a, monkeypatch
+):
+    rows = [returnee(n) for n in range(3)]
+    client.force_login(case_worker_a)
+    _response, job = upload(client, xlsx(rows))
+    check_file = imports.check_file
+
+    def someone_registers_right_after_the_check(*args, **kwargs):
+        result = check_file(*args, **kwargs)
+        make_participant(office_a, case_worker_a, full_name="Orang Lain", nik=rows[1]["nik"])
+        return result
+
+    monkeypatch.setattr(imports, "check_file", someone_registers_right_after_the_check)
+    client.post(f"/participants/import/{job.pk}/commit/")
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.failure == in_indonesian(
+        "Nothing was imported: a participant with one of these NIKs was registered "
+        "while the file was being written. Upload the file again to see which rows."
+    )
+    assert list(Participant.objects.values_list("full_name", flat=True)) == ["Orang Lain"]
+    assert not MigrationEpisode.objects.exclude(participant__full_name="Orang Lain").exists()
+
+
 def test_labels_names_and_text_dates_are_read_like_codes(client, case_worker_a):
     row = returnee(
         1,
