@@ -153,10 +153,18 @@ def set_up():
 
 
 def remove_imported(user):
-    from participants.models import MigrationEpisode, Participant
+    """Delete what an earlier run imported, then vacuum as autovacuum would (it is off on
+    some development servers): 10,000 dead rows a run left in the tables slow every
+    page measured on the same database afterwards."""
+    from config.database_roles import connect_as_owner
+    from participants.models import MigrationEpisode, Participant, ParticipantProblem
 
     MigrationEpisode.objects.filter(participant__created_by=user).delete()
-    Participant.objects.filter(created_by=user).delete()
+    if not Participant.objects.filter(created_by=user).delete()[0]:
+        return
+    with connect_as_owner(autocommit=True) as owner:
+        for model in (Participant, MigrationEpisode, ParticipantProblem):
+            owner.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
 
 
 def prefill(office, count):
