@@ -230,8 +230,13 @@ def machine():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0].split()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
     python = platform.python_version()
-    return f"{cpus} vCPU {model}, PostgreSQL {version} on the same host, Python {python}"
+    return (
+        f"{cpus} vCPU {model}, PostgreSQL {version} on the same host "
+        f"(shared_buffers {buffers}), Python {python}"
+    )
 
 
 def write_section(text):
