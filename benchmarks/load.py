@@ -406,6 +406,9 @@ def shown_command(argv: list[str]) -> str:
     if database.password:  # never a password in the printed command
         database = database._replace(netloc=database.netloc.replace(f":{database.password}@", "@"))
     prefix = f"DATABASE_URL={database.geturl()} " if database.geturl() else ""
+    for name in ("PURNA_WAIT_MAX", "PURNA_WAIT_MIN"):  # the pauses decide the offered load
+        if os.environ.get(name):
+            prefix = f"{name}={shlex.quote(os.environ[name])} " + prefix
     return prefix + ".venv/bin/python benchmarks/load.py " + shlex.join(argv)
 
 
