@@ -497,6 +497,7 @@ def prepare(participants):
     """Seconds `generate_scale_data` took, or None when the data was there already."""
     from django.core.management import call_command
 
+    from config.database_roles import connect_as_owner
     from participants.models import Participant
 
     if Participant.objects.count() >= participants:
@@ -507,8 +508,6 @@ def prepare(participants):
     # As autovacuum would after the bulk load (it is off on some development servers):
     # until then the new rows are not marked all-visible, and index-only scans read the
     # table too.
-    from config.database_roles import connect_as_owner
-
     with connect_as_owner(autocommit=True) as owner:
         owner.execute("VACUUM ANALYZE")
     return seconds
